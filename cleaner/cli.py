@@ -1,0 +1,164 @@
+"""The ``clean`` command: a thin layer over :mod:`cleaner.runner` and the library.
+
+``clean INPUT... -o OUTPUT`` runs the main job; ``clean detectors`` lists detectors.
+Errors are one line on stderr naming the file, never a traceback.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+import orjson
+
+from . import registry
+from .config import ConfigError, PipelineConfig
+from .io import InputError
+from .runner import default_workers, run
+
+DEFAULT_COMMAND = "run"
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument may be an input file instead of a subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] in ("--help", "-h", "--version"):
+            return super().parse_args(ctx, args)
+        if args and args[0] == "--list-detectors":
+            args = ["detectors", *args[1:]]
+        elif not args or args[0] not in self.commands:
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cleaner")
+def main() -> None:
+    """Strip boilerplate from JSONL text dumps.
+
+    \b
+    clean INPUT... -o OUTPUT [options]   clean dumps (the default command; see `clean run --help`)
+    clean detectors                      list the registered detectors
+    """
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    click.echo(f"clean: error: {msg}", err=True)
+    sys.exit(code)
+
+
+def build_config(config_file: str | None, overrides: dict[str, Any]) -> PipelineConfig:
+    """TOML file (optional) -> dict, with command-line overrides applied on top."""
+    base: dict[str, Any] = {}
+    if config_file:
+        try:
+            import tomllib
+
+            with open(config_file, "rb") as f:
+                base = tomllib.load(f)
+        except OSError as exc:
+            raise ConfigError(f"{config_file}: {exc.strerror or exc}") from None
+        except Exception as exc:  # tomllib.TOMLDecodeError
+            raise ConfigError(f"{config_file}: invalid TOML: {exc}") from None
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if "." in key:
+            a, b = key.split(".", 1)
+            base.setdefault(a, {})[b] = value
+        else:
+            base[key] = value
+    return PipelineConfig.from_dict(base)
+
+
+@main.command(DEFAULT_COMMAND)
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, help="Output path (.jsonl, .jsonl.gz, .jsonl.zst) or - for stdout.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML configuration file.")
+@click.option("--mode", type=click.Choice(["delete", "annotate"]), default=None, help="Delete spans, or keep the text and add the spans.")
+@click.option("--text-field", default=None, help="Field holding the text (default: text).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: CPU count).")
+@click.option("--rejects", default=None, help="Where bad lines go, with line number and reason (default: OUTPUT.rejects.jsonl).")
+@click.option("--drop-empty", is_flag=True, default=None, help="Drop records whose text became empty (counted).")
+@click.option("--stats", "stats_path", default=None, help="Write the run summary as JSON to this file.")
+@click.option("--disable", multiple=True, help="Switch a detector off (repeatable).")
+@click.option("--enable", multiple=True, help="Switch a registered detector on (repeatable).")
+@click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when stderr is a terminal).")
+def run_cmd(
+    inputs: tuple[str, ...],
+    output: str,
+    config_file: str | None,
+    mode: str | None,
+    text_field: str | None,
+    workers: int | None,
+    rejects: str | None,
+    drop_empty: bool | None,
+    stats_path: str | None,
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
+    progress: bool | None,
+) -> None:
+    """Clean JSONL dumps INPUT... (``-`` is stdin) into OUTPUT, in input order."""
+    try:
+        cfg = build_config(config_file, {"mode": mode, "text_field": text_field, "drop_empty": drop_empty})
+        if disable or enable:
+            d = cfg.to_dict()
+            names = [n for n in d["detectors"]["enabled"] if n not in disable]
+            names += [n for n in enable if n not in names]
+            d["detectors"]["enabled"] = names
+            cfg = PipelineConfig.from_dict(d)
+        for spec in cfg.detectors:  # fail early, in the main process, on a bad detector
+            registry.create(spec.name, **spec.kwargs())
+    except (ConfigError, KeyError, TypeError) as exc:
+        _fail(str(exc).strip('"'))
+        return
+    for name, err in registry.plugin_errors().items():
+        click.echo(f"clean: warning: detector plugin {name!r} failed to load: {err}", err=True)
+    if rejects is None:
+        rejects = "-" if output == "-" else output + ".rejects.jsonl"
+        if rejects == "-":
+            rejects = None  # stdout is the output; rejects go to stderr below
+    n = workers if workers and workers > 0 else default_workers()
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        st = run(list(inputs), output, cfg, workers=n, rejects=rejects, progress=show, stderr_rejects=rejects is None)
+    except InputError as exc:
+        _fail(str(exc), 1)
+        return
+    except KeyboardInterrupt:
+        click.echo("clean: interrupted; no output was written", err=True)
+        sys.exit(130)
+    summary = st.as_dict()
+    if stats_path:
+        try:
+            with open(stats_path, "wb") as f:
+                f.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
+        except OSError as exc:
+            _fail(f"{stats_path}: {exc.strerror}", 1)
+    removed = ", ".join(f"{k} {v:,}" for k, v in sorted(st.removed_chars.items())) or "nothing"
+    click.echo(
+        f"clean: {st.records_in:,} in, {st.records_out:,} out, {st.rejected:,} rejected"
+        + (f" (see {rejects})" if st.rejected and rejects else "")
+        + (f", {st.dropped_empty:,} dropped empty" if st.dropped_empty else "")
+        + f"; characters removed: {removed}",
+        err=True,
+    )
+
+
+@main.command("detectors")
+def detectors_cmd() -> None:
+    """List the registered detectors with their one-line docs."""
+    avail = registry.available()
+    from .detectors import DEFAULT_DETECTORS
+
+    for name in sorted(avail, key=lambda n: (n not in DEFAULT_DETECTORS, n)):
+        flag = "on " if name in DEFAULT_DETECTORS else "off"
+        click.echo(f"{name:<20} {flag}  {registry.describe(name)}")
+    for name, err in registry.plugin_errors().items():
+        click.echo(f"{name:<20} ERR  failed to load: {err}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,211 @@
+"""Detector protocol, the pattern-file loader and the keyword-block detector.
+
+A detector has a ``name`` and ``detect(doc) -> Iterable[Span]``.  It never changes the
+document.  Heavy state (compiled patterns, word lists) is built once in ``__init__``.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Iterator, Protocol, runtime_checkable
+
+import regex
+
+from ..document import Document, Span
+
+log = logging.getLogger(__name__)
+
+#: Seconds any one pattern may spend on one document.  Patterns are written to be
+#: linear (bounded repeats, no nested quantifiers); this is the safety net.
+REGEX_TIMEOUT = 2.0
+
+
+@runtime_checkable
+class Detector(Protocol):
+    name: str
+
+    def detect(self, doc: Document) -> Iterable[Span]: ...
+
+
+class BaseDetector:
+    """Convenience base: stores ``name`` and parameters; subclasses implement detect."""
+
+    name = "base"
+
+    def detect(self, doc: Document) -> Iterable[Span]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<detector {self.name}>"
+
+
+# --------------------------------------------------------------------------- patterns
+@dataclass(frozen=True)
+class PatternSet:
+    """Patterns of one data file, by section (``strong``, ``weak``, ``line``, ``tail`` ...)."""
+
+    sections: dict[str, tuple[str, ...]]
+
+    def get(self, section: str) -> tuple[str, ...]:
+        return self.sections.get(section, ())
+
+
+def parse_patterns(text: str) -> PatternSet:
+    """Parse a pattern file: ``[section]`` headers, one regex per line, ``#`` comments.
+
+    A line whose first non-blank character is ``#`` is a comment (the *why* of the
+    pattern below it).  Patterns keep their inner spaces; leading and trailing blanks
+    are stripped.
+
+    >>> ps = parse_patterns("# why\\n[strong]\\nall rights reserved\\n\\n[weak]\\n# x\\nterms of use\\n")
+    >>> ps.get("strong"), ps.get("weak")
+    (('all rights reserved',), ('terms of use',))
+    """
+    sections: dict[str, list[str]] = {}
+    current = "default"
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]") and " " not in line:
+            current = line[1:-1]
+            sections.setdefault(current, [])
+            continue
+        sections.setdefault(current, []).append(line)
+    return PatternSet({k: tuple(v) for k, v in sections.items()})
+
+
+@lru_cache(maxsize=None)
+def load_patterns(name: str) -> PatternSet:
+    """Load ``cleaner/data/<name>.txt`` (package data)."""
+    text = resources.files("cleaner").joinpath("data", f"{name}.txt").read_text("utf-8")
+    return parse_patterns(text)
+
+
+def alternation(patterns: Iterable[str]) -> str:
+    pats = list(patterns)
+    return "|".join(f"(?:{p})" for p in pats) if pats else r"(?!x)x"
+
+
+def safe_finditer(rx: "regex.Pattern[str]", text: str, who: str) -> Iterator["regex.Match[str]"]:
+    """``rx.finditer`` with a timeout: a pathological input costs at most REGEX_TIMEOUT
+    seconds, after which the detector reports nothing more for that document."""
+    try:
+        yield from rx.finditer(text, timeout=REGEX_TIMEOUT)
+    except TimeoutError:
+        log.warning("cleaner: detector %s gave up on a document after %.1fs", who, REGEX_TIMEOUT)
+
+
+# ------------------------------------------------------------------ keyword-block detector
+def _snip(s: str, n: int = 40) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+class KeywordBlockDetector(BaseDetector):
+    """Removes whole lines that are dominated by boilerplate cues.
+
+    The pattern file has sections, all matched against the lowercased text:
+
+    - ``strong``: a cue that on its own marks boilerplate in a *short* line
+      (``short_chars``), or in a longer one together with other cues;
+    - ``weak``: a cue that only counts together with a strong one;
+    - ``line``: a whole line (after trimming punctuation) that is boilerplate by itself;
+    - ``tail``: a cue that starts a boilerplate *tail* of an otherwise kept line
+      (``... said the minister. © 2024 Reuters. All rights reserved.``).
+
+    Precision first: a long paragraph with one cue in it (an article about cookies,
+    copyright law or a GDPR fine) is kept.
+    """
+
+    patterns_file = ""
+    #: a strong cue alone removes lines up to this many characters
+    short_chars = 200
+    #: a longer line needs this many cues (at least one strong) ...
+    min_cues = 2
+    #: ... and at most this many characters per cue
+    max_chars_per_cue = 300
+    #: a tail cue may remove at most this many characters at the end of a line
+    tail_chars = 240
+
+    def __init__(self, **params: object) -> None:
+        for k, v in params.items():
+            if k == "enabled":
+                continue
+            if not hasattr(type(self), k) or k.startswith("_"):
+                raise TypeError(f"{self.name}: unknown parameter {k!r}")
+            setattr(self, k, v)
+        ps = load_patterns(self.patterns_file or self.name)
+        #: literal substrings (lowercase); a line holding none of them cannot match any
+        #: pattern, so the regexes only ever run on lines that hold one.
+        self.triggers: tuple[str, ...] = ps.get("triggers")
+        if not self.triggers:
+            raise ValueError(f"{self.name}: pattern file has no [triggers] section")
+        cue = f"(?P<s>{alternation(ps.get('strong'))})|(?P<w>{alternation(ps.get('weak'))})"
+        self._cues = regex.compile(cue)
+        # whole-line patterns: optional punctuation/bullets around the phrase
+        self._line = regex.compile(
+            r"[^\w\n]{0,8}(?:" + alternation(ps.get("line")) + r")[^\w\n]{0,8}"
+        ) if ps.get("line") else None
+        # tail: must start the line or follow a sentence end, and run to the line's end
+        self._tail = regex.compile(
+            r"(?:(?<=[.!?\"')\]]\s{1,3})|^)(?:" + alternation(ps.get("tail")) + r")[^\n]{0,%d}$"
+            % int(self.tail_chars)
+        ) if ps.get("tail") else None
+
+    def candidates(self, doc: Document) -> list[int]:
+        """Indexes of the blocks that hold at least one trigger (sorted)."""
+        return candidate_blocks(doc, self.triggers)
+
+    def detect(self, doc: Document) -> Iterator[Span]:
+        cands = self.candidates(doc)
+        if not cands:
+            return
+        low = doc.lower
+        blocks = doc.blocks
+        for i in cands:
+            b = blocks[i]
+            seg = low[b.start : b.end]
+            if self._line is not None and self._line.fullmatch(seg, timeout=REGEX_TIMEOUT):
+                yield Span(b.start, b.end, self.name, f"boilerplate line {_snip(seg)!r}")
+                continue
+            hs = [(m.group("s") is not None, m.group(0)) for m in safe_finditer(self._cues, seg, self.name)]
+            n = len(hs)
+            strong = sum(1 for h in hs if h[0])
+            length = b.end - b.start
+            if strong:
+                cues = ", ".join(repr(_snip(h[1], 30)) for h in hs[:4]) + (" …" if n > 4 else "")
+                if length <= self.short_chars:
+                    yield Span(b.start, b.end, self.name, f"short line with {cues}")
+                    continue
+                if n >= self.min_cues and length / n <= self.max_chars_per_cue:
+                    yield Span(b.start, b.end, self.name, f"{n} cues in {length} chars: {cues}")
+                    continue
+            if self._tail is not None:
+                try:
+                    m = self._tail.search(seg, 1, timeout=REGEX_TIMEOUT)
+                except TimeoutError:
+                    m = None
+                if m is not None:
+                    yield Span(b.start + m.start(), b.end, self.name, f"trailing notice {_snip(m.group(0))!r}")
+
+
+def candidate_blocks(doc: Document, triggers: Iterable[str]) -> list[int]:
+    """Blocks of ``doc`` whose lowercased text contains any of ``triggers``.
+
+    Runs ``str.find`` per trigger over the whole lowercased text (C speed); the Python
+    work is proportional to the number of hits, not to the number of lines.
+    """
+    low = doc.lower
+    idx: set[int] = set()
+    block_at = doc.block_at
+    for t in triggers:
+        i = low.find(t)
+        while i != -1:
+            k = block_at(i)
+            idx.add(k)
+            # skip to the end of this block: one hit per block is enough
+            i = low.find(t, max(doc.blocks[k].end, i + 1))
+    return sorted(idx)

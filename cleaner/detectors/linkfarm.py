@@ -1,0 +1,174 @@
+"""``link_farm``: link lists, their headings, URL lines and navigation menus."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import regex
+
+from ..document import Block, Document, Span
+from ..registry import register
+from .base import BaseDetector, alternation, candidate_blocks, load_patterns
+
+# A URL or a bare domain.  Bounded repeats keep it linear.
+_URL = regex.compile(
+    r"(?:https?://|www\.)[^\s<>\"]{1,2000}"
+    r"|\b[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,4}"
+    r"\.(?:com|net|org|info|biz|io|co|gov|edu|us|uk|de|fr|es|it|nl|eu|au|ca|in|ru|jp|ch|at|be|pl|br)\b"
+    r"(?:/[^\s<>\"]{0,2000})?"
+)
+_TLDS = ("com", "net", "org", "info", "biz", "io", "co", "gov", "edu", "us", "uk", "de", "fr", "es",
+         "it", "nl", "eu", "au", "ca", "in", "ru", "jp", "ch", "at", "be", "pl", "br")
+_TLD_TRIGGERS = tuple(f".{t}" for t in _TLDS)
+# Menu separators: a pipe, bullet, guillemet or slash standing between spaces.
+_MENU_SEP = regex.compile(r"\s[|•·»›>/]\s|\s[|•·»›]$|^[|•·»›]\s")
+_END_PUNCT = frozenset(".!?:;,\"'”’)")
+
+
+def _words(s: str) -> int:
+    return len(s.split())
+
+
+@register("link_farm")
+class LinkFarm(BaseDetector):
+    """Link lists and their headings, "Learn about X at Site.com" runs, URL lines, menus."""
+
+    #: a heading line longer than this needs links on the same line to be removed
+    heading_chars = 40
+    #: lines after a heading that are short, unpunctuated list items are removed too
+    list_item_words = 14
+    max_list_items = 20
+    #: "at Site.com" references needed in one line
+    min_site_refs = 2
+    #: a line of URLs: at least this many, covering this share of its words.  Lone URLs
+    #: in a sentence or a comment ("see http://...") are content and stay.
+    url_min = 3
+    url_share = 0.8
+    #: navigation menu: this many short lines in a row, before the first or after the
+    #: last prose line, containing at least one navigation word
+    menu_run = 5
+    menu_item_words = 3
+    prose_chars = 100
+
+    def __init__(self, enabled: bool = True, **params: object) -> None:
+        for k, v in params.items():
+            if not hasattr(type(self), k) or k.startswith("_"):
+                raise TypeError(f"link_farm: unknown parameter {k!r}")
+            setattr(self, k, v)
+        ps = load_patterns("link_farm")
+        self._heading = regex.compile(r"[^\w\n]{0,4}(?:" + alternation(ps.get("heading")) + r")\b")
+        self._action = regex.compile(
+            r"[^\w\n]{0,4}(?:" + alternation(ps.get("action")) + r")(?:\W[^\n]{0,60})?"
+        )
+        self._site_ref = regex.compile(alternation(ps.get("site_ref")))
+        self._nav = frozenset(ps.get("nav_word"))
+        self._heading_triggers = ps.get("heading_triggers")
+        self._action_triggers = ps.get("action_triggers")
+        self._menu_triggers = tuple(f" {c} " for c in ps.get("menu_triggers"))
+        self._url_triggers = ("http", "www.") + _TLD_TRIGGERS
+
+    # ------------------------------------------------------------------ helpers
+    def _url_words(self, text: str) -> tuple[int, float]:
+        """(number of URLs, share of the words that are URLs)."""
+        n = sum(1 for _ in _URL.finditer(text))
+        words = _words(text)
+        return n, (n / words if words else 0.0)
+
+    @staticmethod
+    def _is_list_item(b: Block, max_words: int) -> bool:
+        t = b.text.strip()
+        return bool(t) and t[-1] not in _END_PUNCT and _words(t) <= max_words
+
+    # ------------------------------------------------------------------ detect
+    def detect(self, doc: Document) -> Iterator[Span]:
+        text, low, blocks = doc.text, doc.lower, doc.blocks
+        if not blocks:
+            return
+        found: dict[int, str] = {}
+
+        # 1. Headings of link lists, and the unpunctuated items right below them.
+        for i in candidate_blocks(doc, self._heading_triggers):
+            b = blocks[i]
+            if i in found or not self._heading.match(low, b.start, b.end):
+                continue
+            head = b.text.strip()
+            seg = low[b.start : b.end]
+            if len(head) <= self.heading_chars:
+                found[i] = f"link-list heading {head[:40]!r}"
+            else:
+                refs = sum(1 for _ in self._site_ref.finditer(seg))
+                if refs < self.min_site_refs:
+                    continue
+                found[i] = f"link-list heading with {refs} site references"
+            j = i + 1
+            items: list[int] = []
+            while j < len(blocks) and j - i <= self.max_list_items:
+                nb = blocks[j]
+                # stop at a blank line: the list is one paragraph of lines
+                if text.count("\n", blocks[j - 1].end, nb.start) > 1:
+                    break
+                if not self._is_list_item(nb, self.list_item_words):
+                    break
+                items.append(j)
+                j += 1
+            # one short line under a heading is a sub-heading and its text, not a list
+            if len(items) >= 2:
+                for j in items:
+                    found.setdefault(j, f"item of the list under {head[:30]!r}")
+
+        # 2./3. Lines of "... at Site.com" references, and lines made mostly of URLs.
+        for i in candidate_blocks(doc, self._url_triggers):
+            if i in found:
+                continue
+            b = blocks[i]
+            seg = low[b.start : b.end]
+            n = sum(1 for _ in self._site_ref.finditer(seg))
+            if n >= self.min_site_refs and (b.end - b.start) / n <= 120:
+                found[i] = f"{n} site references in one line"
+                continue
+            n, share = self._url_words(seg)
+            if n >= self.url_min and share >= self.url_share:
+                found[i] = f"{n} URLs make {share:.0%} of the line's words"
+
+        # 4. Lone link anchors: "Read more", "Click here", "Next post".
+        for i in candidate_blocks(doc, self._action_triggers):
+            b = blocks[i]
+            if i not in found and b.end - b.start <= 80 and self._action.fullmatch(low, b.start, b.end):
+                found[i] = f"link anchor line {b.text.strip()[:40]!r}"
+
+        # 5. Menus on one line: "Home | News | Sport | Contact", breadcrumbs "Home > World".
+        for i in candidate_blocks(doc, self._menu_triggers):
+            if i in found:
+                continue
+            parts = [p.strip() for p in _MENU_SEP.split(blocks[i].text)]
+            parts = [p for p in parts if p]
+            if len(parts) >= 3 and all(_words(p) <= 4 and p[-1] not in ".!?" for p in parts):
+                found[i] = f"menu line of {len(parts)} items"
+
+        # 6. Runs of short navigation lines before the first / after the last prose line.
+        prose = [k for k, b in enumerate(blocks) if b.end - b.start >= self.prose_chars]
+        if prose:
+            for zone in (range(0, prose[0]), range(prose[-1] + 1, len(blocks))):
+                run: list[int] = []
+                for k in [*zone, -1]:
+                    ok = False
+                    if k >= 0:
+                        t = blocks[k].text.strip()
+                        ok = (
+                            len(t) <= 30
+                            and _words(t) <= self.menu_item_words
+                            and t[-1] not in _END_PUNCT
+                            and not any(c.isdigit() for c in t)
+                        )
+                    if ok and (not run or run[-1] == k - 1):
+                        run.append(k)
+                        continue
+                    if len(run) >= self.menu_run and any(
+                        blocks[r].text.strip().lower() in self._nav for r in run
+                    ):
+                        for r in run:
+                            found.setdefault(r, f"navigation menu run of {len(run)} lines")
+                    run = [k] if ok else []
+
+        for i in sorted(found):
+            b = blocks[i]
+            yield Span(b.start, b.end, self.name, found[i])

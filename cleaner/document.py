@@ -1,0 +1,154 @@
+"""The data model: spans, edits, documents, results, and the shared block splitter.
+
+Offsets
+-------
+Every offset in cleaner (``Span.start``/``Span.end``, ``Edit.start``/``Edit.end``,
+``Block.start``/``Block.end``) counts **Unicode code points** of the text that the
+detectors saw, that is the text *after* the normalisers ran.  Python ``str`` indexes
+are code points, so ``text[span.start:span.end]`` is the removed text.  Consumers
+in other languages that count UTF-8 bytes or UTF-16 units must convert.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A half-open range ``[start, end)`` of code points that a detector wants removed.
+
+    >>> s = Span(0, 5, "separators", "line of punctuation")
+    >>> s.as_list()
+    [0, 5, 'separators', 'line of punctuation']
+    """
+
+    start: int
+    end: int
+    detector: str
+    reason: str
+
+    def as_list(self) -> list[Any]:
+        return [self.start, self.end, self.detector, self.reason]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change made by a normaliser.
+
+    ``start``/``end`` are code-point offsets into the text *before* this normaliser
+    ran; ``before`` is ``text[start:end]`` and ``after`` is what replaced it.
+    """
+
+    start: int
+    end: int
+    before: str
+    after: str
+    normaliser: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "before": self.before,
+            "after": self.after,
+            "normaliser": self.normaliser,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A line of text with its code-point offsets (``text == doc[start:end]``, no newline)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Document:
+    """The text under inspection plus metadata (``id``, ``url``, ``lang`` ...).
+
+    Detectors receive a Document and must not change it.  The lowercased text and the
+    blocks are computed once and shared by every detector.
+    """
+
+    text: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    _lower: str | None = field(default=None, repr=False)
+    _blocks: list[Block] | None = field(default=None, repr=False)
+
+    @property
+    def lower(self) -> str:
+        """Lowercased text with the same length as ``text`` (so offsets still line up).
+
+        ``str.lower`` can change the length of a few characters (``'İ'`` becomes two
+        code points); then characters are lowered one by one, keeping length.
+        """
+        if self._lower is None:
+            low = self.text.lower()
+            if len(low) != len(self.text):
+                low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
+            self._lower = low
+        return self._lower
+
+    @property
+    def blocks(self) -> list[Block]:
+        if self._blocks is None:
+            self._blocks = list(blocks(self.text))
+        return self._blocks
+
+    def block_at(self, pos: int) -> int:
+        """Index of the block containing code point ``pos`` (binary search)."""
+        bl = self.blocks
+        lo, hi = 0, len(bl) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if bl[mid].start <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What the pipeline returns: the output text, the merged spans and the edits.
+
+    In delete mode ``text`` has the spans removed and ``spans`` point into the text the
+    detectors saw (``Result.source``).  In annotate mode ``text`` *is* that text.
+    """
+
+    text: str
+    spans: tuple[Span, ...] = ()
+    edits: tuple[Edit, ...] = ()
+    source: str = ""
+    raw_spans: tuple[Span, ...] = ()
+
+    def removed_chars(self) -> dict[str, int]:
+        """Characters removed per detector (a merged span shared by several detectors
+        is credited to each of them)."""
+        out: dict[str, int] = {}
+        for s in self.spans:
+            for name in s.detector.split("+"):
+                out[name] = out.get(name, 0) + (s.end - s.start)
+        return out
+
+
+def blocks(text: str) -> Iterator[Block]:
+    """Split ``text`` into lines with their offsets; blank lines are skipped.
+
+    >>> [(b.start, b.end, b.text) for b in blocks("ab\\n\\ncd")]
+    [(0, 2, 'ab'), (4, 6, 'cd')]
+    """
+    pos = 0
+    for line in text.split("\n"):
+        n = len(line)
+        if n and (line[0] not in " \t" or not line.isspace()):
+            yield Block(pos, pos + n, line)
+        pos += n + 1

@@ -1,0 +1,176 @@
+"""Pipeline: normalise -> detect -> merge -> apply (delete or annotate) -> post-normalise.
+
+The rule for the word-level normalisers that run after detection (the typo fixer):
+
+* **delete mode**: they run on the kept text only (cheaper, and removed boilerplate
+  needs no spelling fixes); their edits' offsets point into the kept text *before* the
+  post fixer ran.
+* **annotate mode**: they run on the text the detectors saw; their edits are reported
+  (``Result.edits``, the record's ``edits_field``) but **not applied**, so the spans
+  still point at the returned text.
+
+The pre-detection normalisers (whitespace, control characters, NFC) are always applied;
+their edits have offsets into the input of the fixer that made them.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+from . import normalisers as N
+from .config import PipelineConfig
+from .document import Document, Edit, Result, Span
+from .registry import create
+
+
+class DetectorError(RuntimeError):
+    """A detector raised on a document; the runner rejects that record with this reason."""
+
+
+def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
+    """Sort spans, clip them to ``[0, length]`` and unite overlapping ones.
+
+    A merged span's detector is the ``+``-joined names and its reason the ``; ``-joined
+    reasons, each once, in order of start.
+
+    >>> merge_spans([Span(5, 9, "b", "y"), Span(0, 6, "a", "x"), Span(20, 25, "a", "z")])
+    [Span(start=0, end=9, detector='a+b', reason='x; y'), Span(start=20, end=25, detector='a', reason='z')]
+    """
+    clean: list[Span] = []
+    for s in spans:
+        start, end = s.start, s.end
+        if length is not None:
+            start, end = max(0, start), min(length, end)
+        if end > start:
+            clean.append(s if (start, end) == (s.start, s.end) else Span(start, end, s.detector, s.reason))
+    if not clean:
+        return []
+    clean.sort(key=lambda s: (s.start, -s.end))
+    out: list[Span] = []
+    cur = clean[0]
+    dets, reasons = [cur.detector], [cur.reason]
+    for s in clean[1:]:
+        if s.start <= cur.end:
+            if s.detector not in dets:
+                dets.append(s.detector)
+            if s.reason not in reasons:
+                reasons.append(s.reason)
+            cur = Span(cur.start, max(cur.end, s.end), cur.detector, cur.reason)
+        else:
+            out.append(Span(cur.start, cur.end, "+".join(dets), "; ".join(reasons)))
+            cur, dets, reasons = s, [s.detector], [s.reason]
+    out.append(Span(cur.start, cur.end, "+".join(dets), "; ".join(reasons)))
+    return out
+
+
+def apply_spans(text: str, spans: Sequence[Span]) -> str:
+    """Delete merged ``spans`` from ``text``.  A span that covers whole lines takes its
+    line break with it, so no hole is left; the result is re-tidied (spaces, blank lines).
+
+    >>> apply_spans("keep\\n| |\\nkeep too\\n", [Span(5, 8, "separators", "")])
+    'keep\\nkeep too\\n'
+    """
+    if not spans:
+        return text
+    n = len(text)
+    out: list[str] = []
+    pos = 0
+    for s in spans:
+        start, end = s.start, s.end
+        if (start == 0 or text[start - 1] == "\n") and (end == n or text[end] == "\n"):
+            if end < n:
+                end += 1
+            elif start > 0:
+                start -= 1
+        if start > pos:
+            out.append(text[pos:start])
+        pos = max(pos, end)
+    out.append(text[pos:])
+    res = "".join(out)
+    return N.collapse_blank_lines(N.collapse_spaces(res))
+
+
+class Pipeline:
+    """A configured cleaner.  Build it once; call :meth:`clean` per document.
+
+    >>> p = Pipeline.from_config({"detectors": {"enabled": ["separators"]}})
+    >>> p.clean("Text.\\n. | . |\\n").text
+    'Text.\\n'
+    """
+
+    def __init__(self, config: PipelineConfig | None = None, detectors: Sequence[Any] | None = None) -> None:
+        self.config = config or PipelineConfig()
+        if detectors is None:
+            detectors = [create(spec.name, **spec.kwargs()) for spec in self.config.detectors]
+        self.detectors = list(detectors)
+        pre: list[Any] = []
+        c = self.config
+        for name, fixer in N.PRE.items():
+            if name in N.GROUPS["control_chars"] and not c.control_chars:
+                continue
+            if name in N.GROUPS["whitespace"] and not c.whitespace:
+                continue
+            if name in N.GROUPS["unicode"]:
+                if not c.unicode:
+                    continue
+                form = c.unicode
+                pre.append(lambda t, log=None, _f=form: N.normalise_unicode(t, log, form=_f))
+                continue
+            pre.append(fixer)
+        self._pre = pre
+        self._post = [N.POST[name] for name in c.post]
+
+    # ----------------------------------------------------------------- builders
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | PipelineConfig | None = None) -> "Pipeline":
+        if not isinstance(config, PipelineConfig):
+            config = PipelineConfig.from_dict(config)
+        return cls(config)
+
+    @classmethod
+    def from_toml(cls, path: str) -> "Pipeline":
+        return cls(PipelineConfig.from_toml(path))
+
+    # ----------------------------------------------------------------- running
+    def normalise(self, text: str, log: list[Edit] | None = None) -> str:
+        for fix in self._pre:
+            text = fix(text, log)
+        return text
+
+    def detect(self, doc: Document) -> list[Span]:
+        """Raw spans of every detector, sorted by start (not merged)."""
+        spans: list[Span] = []
+        for det in self.detectors:
+            try:
+                spans.extend(det.detect(doc))
+            except Exception as exc:
+                name = getattr(det, "name", type(det).__name__)
+                raise DetectorError(f"detector {name} failed: {type(exc).__name__}: {exc}") from exc
+        spans.sort(key=lambda s: (s.start, s.end))
+        return spans
+
+    def clean(
+        self,
+        document: Document | str,
+        mode: str | None = None,
+        record_edits: bool = True,
+    ) -> Result:
+        """Clean one document and return text, merged spans and edits."""
+        if isinstance(document, str):
+            text, meta = document, {}
+        else:
+            text, meta = document.text, document.meta
+        mode = mode or self.config.mode
+        edits: list[Edit] | None = [] if record_edits else None
+        text = self.normalise(text, edits)
+        doc = Document(text, meta)
+        raw = self.detect(doc) if text else []
+        spans = merge_spans(raw, len(text))
+        if mode == "delete":
+            out = apply_spans(text, spans)
+            for fix in self._post:
+                out = fix(out, edits)
+        else:
+            out = text
+            for fix in self._post:
+                fix(text, edits)
+        return Result(out, tuple(spans), tuple(edits or ()), text, tuple(raw))
