@@ -82,6 +82,7 @@ class Document:
     meta: Mapping[str, Any] = field(default_factory=dict)
     _lower: str | None = field(default=None, repr=False)
     _blocks: list[Block] | None = field(default=None, repr=False)
+    _lang: tuple[str, float] | None = field(default=None, repr=False)
 
     @property
     def lower(self) -> str:
@@ -96,6 +97,20 @@ class Document:
                 low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
             self._lower = low
         return self._lower
+
+    @property
+    def lang(self) -> str:
+        """ISO 639-1 code of the text's language: ``meta['lang']`` (or ``language``) when
+        the record carries one, else detected once (see :mod:`cleaner.lang`)."""
+        if self._lang is None:
+            given = self.meta.get("lang") or self.meta.get("language") if self.meta else None
+            if isinstance(given, str) and given:
+                self._lang = (given.split("-")[0].split("_")[0].lower(), 1.0)
+            else:
+                from .lang import detect_language
+
+                self._lang = detect_language(self.text)
+        return self._lang[0]
 
     @property
     def blocks(self) -> list[Block]:
