@@ -17,7 +17,8 @@ _LETTER = regex.compile(r"\p{L}")
 def _identifier():  # type: ignore[no-untyped-def]
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    # The model file ships inside the py3langid wheel (package data, never from a dump).
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def sample(text: str, max_chars: int = 1000) -> str:
