@@ -109,8 +109,9 @@ class KeywordBlockDetector(BaseDetector):
 
     The pattern file has sections, all matched against the lowercased text:
 
-    - ``strong``: a cue that on its own marks boilerplate in a *short* line
-      (``short_chars``), or in a longer one together with other cues;
+    - ``strong``: a cue that on its own marks boilerplate in a *short* line that opens
+      with it (``short_chars``, ``lead_chars``); other lines need ``min_strong`` strong
+      cues and a cue density of at most ``max_chars_per_cue``;
     - ``weak``: a cue that only counts together with a strong one;
     - ``line``: a whole line (after trimming punctuation) that is boilerplate by itself;
     - ``tail``: a cue that starts a boilerplate *tail* of an otherwise kept line
@@ -123,8 +124,10 @@ class KeywordBlockDetector(BaseDetector):
     patterns_file = ""
     #: a strong cue alone removes lines up to this many characters
     short_chars = 200
-    #: a longer line needs this many cues (at least one strong) ...
-    min_cues = 2
+    #: ... when its first strong cue starts within this many characters
+    lead_chars = 40
+    #: any other line needs this many strong cues ...
+    min_strong = 2
     #: ... and at most this many characters per cue
     max_chars_per_cue = 300
     #: a tail cue may remove at most this many characters at the end of a line
@@ -171,25 +174,26 @@ class KeywordBlockDetector(BaseDetector):
             if self._line is not None and self._line.fullmatch(seg, timeout=REGEX_TIMEOUT):
                 yield Span(b.start, b.end, self.name, f"boilerplate line {_snip(seg)!r}")
                 continue
-            hs = [(m.group("s") is not None, m.group(0)) for m in safe_finditer(self._cues, seg, self.name)]
+            hs = [(m.group("s") is not None, m.group(0), m.start()) for m in safe_finditer(self._cues, seg, self.name)]
+            strong = [h for h in hs if h[0]]
             n = len(hs)
-            strong = sum(1 for h in hs if h[0])
             length = b.end - b.start
-            if strong:
-                cues = ", ".join(repr(_snip(h[1], 30)) for h in hs[:4]) + (" …" if n > 4 else "")
-                if length <= self.short_chars:
-                    yield Span(b.start, b.end, self.name, f"short line with {cues}")
-                    continue
-                if n >= self.min_cues and length / n <= self.max_chars_per_cue:
-                    yield Span(b.start, b.end, self.name, f"{n} cues in {length} chars: {cues}")
-                    continue
+            cues = ", ".join(repr(_snip(h[1], 30)) for h in hs[:4]) + (" …" if n > 4 else "")
+            if strong and length <= self.short_chars and strong[0][2] <= self.lead_chars:
+                # a short line that OPENS with the notice ("We use cookies ...")
+                yield Span(b.start, b.end, self.name, f"short line opening with {cues}")
+                continue
+            # A notice glued to the end of a kept line: cut only the notice.
             if self._tail is not None:
                 try:
                     m = self._tail.search(seg, 1, timeout=REGEX_TIMEOUT)
                 except TimeoutError:
                     m = None
-                if m is not None:
+                if m is not None and m.start() > 0:
                     yield Span(b.start + m.start(), b.end, self.name, f"trailing notice {_snip(m.group(0))!r}")
+                    continue
+            if len(strong) >= self.min_strong and length / n <= self.max_chars_per_cue:
+                yield Span(b.start, b.end, self.name, f"{len(strong)} strong of {n} cues in {length} chars: {cues}")
 
 
 def candidate_blocks(doc: Document, triggers: Iterable[str]) -> list[int]:

@@ -92,13 +92,9 @@ class LinkFarm(BaseDetector):
                 continue
             head = b.text.strip()
             seg = low[b.start : b.end]
-            if len(head) <= self.heading_chars:
-                found[i] = f"link-list heading {head[:40]!r}"
-            else:
-                refs = sum(1 for _ in self._site_ref.finditer(seg))
-                if refs < self.min_site_refs:
-                    continue
-                found[i] = f"link-list heading with {refs} site references"
+            refs = sum(1 for _ in self._site_ref.finditer(seg))
+            if len(head) > self.heading_chars and refs < self.min_site_refs:
+                continue  # a long line that merely starts like a heading
             j = i + 1
             items: list[int] = []
             while j < len(blocks) and j - i <= self.max_list_items:
@@ -110,6 +106,13 @@ class LinkFarm(BaseDetector):
                     break
                 items.append(j)
                 j += 1
+            if refs >= self.min_site_refs:
+                found[i] = f"link-list heading with {refs} site references"
+            elif len(items) >= 2 or i == len(blocks) - 1:
+                found[i] = f"link-list heading {head[:40]!r}"
+            else:
+                # a heading over prose ("More on the economy" + paragraph) is content
+                continue
             # one short line under a heading is a sub-heading and its text, not a list
             if len(items) >= 2:
                 for j in items:

@@ -1,0 +1,161 @@
+"""Unit tests per built-in detector: what each finds, what it must leave alone."""
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Document, create, registry
+from cleaner.detectors import DEFAULT_DETECTORS, KeywordBlockDetector, load_patterns
+
+
+def spans(name: str, text: str, **params):
+    det = create(name, **params)
+    return [(text[s.start : s.end], s.reason) for s in det.detect(Document(text))]
+
+
+# --------------------------------------------------------------- separators
+@pytest.mark.parametrize("line", [". | . |", "|", "* * *", "-----", "• • •", "=== ===", "…"])
+def test_separators_find_pure_punctuation_lines(line):
+    text = f"Story line one.\n{line}\nStory line two."
+    assert [s[0] for s in spans("separators", text)] == [line]
+
+
+@pytest.mark.parametrize("line", ["A | B", "1 | 2", "— he said", "***Breaking***", "🙂", "| x |"])
+def test_separators_keep_lines_with_words_digits_or_emoji(line):
+    assert spans("separators", f"Story.\n{line}\n") == []
+
+
+# --------------------------------------------------------------- copyright
+def test_copyright_line_and_reason():
+    found = spans("copyright", "Body text.\nCopyright 1995-2024 Space Media Network. All rights reserved.\n")
+    assert len(found) == 1
+    assert found[0][0].startswith("Copyright 1995-2024")
+    assert "copyright 1995" in found[0][1]
+
+
+def test_copyright_tail_is_cut_alone():
+    text = "The index fell 2% on Friday, dealers said, and the currency weakened. © 2024 Reuters"
+    ((cut, reason),) = spans("copyright", text)
+    assert cut == "© 2024 Reuters"
+    assert reason.startswith("trailing notice")
+
+
+@pytest.mark.parametrize("text", [
+    "The copyright in the song belongs to the estate, the judge ruled after a week of evidence from musicologists and the band's former manager.",
+    "She said the 1998 copyright act was outdated.",  # starts with prose, not a notice
+    "Section (c) of the contract, signed in 2019, covers royalties.",  # (c) is a list marker here
+])
+def test_copyright_keeps_prose_about_copyright(text):
+    assert spans("copyright", text) == []
+
+
+def test_copyright_params_are_configurable():
+    line = "Copyright 2020 Foo Media. All rights reserved."
+    assert spans("copyright", line)
+    # with stricter settings only the trailing formula goes, not the whole line
+    assert [c for c, _ in spans("copyright", line, short_chars=10, min_strong=3)] == ["All rights reserved."]
+    with pytest.raises(TypeError):
+        create("copyright", no_such_param=1)
+
+
+# --------------------------------------------------------------- gdpr_notice
+@pytest.mark.parametrize("text", [
+    "We use cookies to give you the best experience on our website.",
+    "Wir verwenden Cookies, um unsere Website für Sie optimal zu gestalten.",
+    "Nous utilisons des cookies pour améliorer votre expérience.",
+    "Utilizamos cookies para mejorar nuestros servicios.",
+    "Utilizziamo i cookie per migliorare la tua esperienza.",
+    "Wij gebruiken cookies om onze website te verbeteren.",
+    "Este site utiliza cookies para melhorar a sua experiência.",
+    "Privacy Policy",
+    "Cookie settings",
+])
+def test_gdpr_notice_languages(text):
+    assert len(spans("gdpr_notice", text)) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Cookies",  # a recipe heading
+    "Bake the cookies for ten minutes, then let them cool on a rack.",
+    "The watchdog fined the bank under the General Data Protection Regulation for losing customer files, a decision it said sent a message to the whole sector.",
+    "Privacy",
+])
+def test_gdpr_notice_keeps_recipes_and_reporting(text):
+    assert spans("gdpr_notice", text) == []
+
+
+# --------------------------------------------------------------- publisher_footer
+def test_publisher_footer():
+    assert spans("publisher_footer", "Subscribe to our newsletter")
+    assert spans("publisher_footer", "About Us")
+    assert spans("publisher_footer", "Advertising does not imply endorsement of any product.")
+    assert spans("publisher_footer", "She wrote about us and our town for forty years, until her retirement last spring.") == []
+
+
+# --------------------------------------------------------------- link_farm
+def test_link_farm_site_references():
+    text = "Learn about rockets at SpaceWar.com Learn about missiles at SpaceWar.com All about ships at SpaceWar.com"
+    ((_, reason),) = spans("link_farm", text)
+    assert "3 site references" in reason
+
+
+def test_link_farm_heading_needs_a_list():
+    listed = "Story.\nRelated stories\nFirst headline here\nSecond headline here\n"
+    assert [s[0] for s in spans("link_farm", listed)] == ["Related stories", "First headline here", "Second headline here"]
+    prose = "More on the economy\nThe minister said growth would slow next year, citing exports.\n"
+    assert spans("link_farm", prose) == []
+
+
+def test_link_farm_menus_and_anchors():
+    assert spans("link_farm", "Home | News | Sport | Contact")
+    assert spans("link_farm", "Home > World > Europe")
+    assert spans("link_farm", "Read more »")
+    assert spans("link_farm", "Read more about the plan in our explainer, which sets out the costs, the timetable and the objections raised by residents.") == []
+    assert spans("link_farm", "Cats | dogs and rabbits are the most popular pets, the survey of 2,000 owners found.") == []
+
+
+def test_link_farm_urls():
+    assert spans("link_farm", "http://a.com/x https://b.org/y www.c.net")
+    assert spans("link_farm", "See http://a.com/x for the full data set, published on Monday.") == []
+
+
+def test_link_farm_menu_run_needs_navigation_word():
+    body = "x" * 120
+    menu = "Home\nNews\nSport\nCulture\nTravel\n" + body
+    assert len(spans("link_farm", menu)) == 5
+    listy = "Leeks\nCarrots\nCelery\nPeas\nMint\n" + body
+    assert spans("link_farm", listy) == []
+
+
+# --------------------------------------------------------------- registry & data
+def test_every_default_detector_is_registered_and_documented():
+    avail = registry.available()
+    for name in DEFAULT_DETECTORS:
+        assert name in avail
+        assert registry.describe(name)
+
+
+@pytest.mark.parametrize("name", ["copyright", "gdpr_notice", "publisher_footer"])
+def test_every_pattern_holds_a_trigger(name):
+    """The trigger prefilter is only sound if every pattern contains a trigger literal."""
+    ps = load_patterns(name)
+    triggers = ps.get("triggers")
+    for section in ("strong", "weak", "line", "tail"):
+        for pat in ps.get(section):
+            src = pat.lower().replace("\\b", "").replace("\\", "")
+            assert any(t.replace("\\", "") in src for t in triggers), f"{name}[{section}] {pat!r} has no trigger"
+
+
+def test_detectors_do_not_mutate_the_document():
+    text = "Copyright 2020 X.\nRelated links\nA b\nC d\n| |\n"
+    doc = Document(text)
+    for name in DEFAULT_DETECTORS:
+        list(create(name).detect(doc))
+    assert doc.text == text
+
+
+def test_keyword_detector_requires_triggers(tmp_path, monkeypatch):
+    class NoTriggers(KeywordBlockDetector):
+        patterns_file = "separators"
+
+    with pytest.raises(ValueError, match="triggers"):
+        NoTriggers()
