@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from .config import ConfigError, PipelineConfig
 from .document import Block, Document, Edit, Result, Span, blocks
+from .html import clean_html
 from .pipeline import Pipeline, apply_spans, merge_spans
 from .registry import available, create, register
 
@@ -56,6 +57,7 @@ __all__ = [
     "available",
     "blocks",
     "clean",
+    "clean_html",
     "create",
     "explain",
     "merge_spans",
