@@ -123,9 +123,11 @@ class PipelineConfig:
 
         det = dict(d.get("detectors", {}))
         order = det.pop("enabled", None)
-        names: list[str] = list(DEFAULT_DETECTORS if order is None else order)
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        if order is not None and (
+            not isinstance(order, (list, tuple)) or not all(isinstance(n, str) for n in order)
+        ):
             raise ConfigError("detectors.enabled must be a list of detector names")
+        names: list[str] = list(DEFAULT_DETECTORS if order is None else order)
         specs: dict[str, dict[str, Any]] = {n: {} for n in names}
         for name, table in det.items():
             if not isinstance(table, Mapping):

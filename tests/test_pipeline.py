@@ -1,0 +1,144 @@
+"""Pipeline, span merging, modes, config route, normaliser logs."""
+from __future__ import annotations
+
+import pytest
+
+import cleaner
+from cleaner import ConfigError, Document, Pipeline, PipelineConfig, Span, merge_spans
+from cleaner.normalisers import normalise_whitespace
+
+SEED_LIKE = (
+    "Ministers met in Moscow on Tuesday to discuss military cooperation, officials said.\n"
+    "Related Links Learn about missiles at SpaceWar.com Learn about defense at SpaceWar.com\n"
+    "|\n"
+    "Copyright 2024 Space Media Network. All rights reserved.\n"
+)
+
+
+def test_clean_removes_boilerplate_keeps_article():
+    assert cleaner.clean(SEED_LIKE) == (
+        "Ministers met in Moscow on Tuesday to discuss military cooperation, officials said.\n"
+    )
+
+
+def test_explain_lists_every_detector_with_reason_and_offsets():
+    spans = cleaner.explain(SEED_LIKE)
+    text = Pipeline().normalise(SEED_LIKE)
+    assert [s.detector for s in spans] == ["link_farm", "separators", "copyright"]
+    for s in spans:
+        assert s.reason
+        assert 0 <= s.start < s.end <= len(text)
+    assert text[spans[1].start : spans[1].end] == "|"
+
+
+def test_annotate_mode_keeps_text_and_spans_point_into_it():
+    res = Pipeline().clean(SEED_LIKE, mode="annotate")
+    assert res.text == Pipeline().normalise(SEED_LIKE)
+    assert res.spans and all(res.text[s.start : s.end].strip() for s in res.spans)
+    deleted = Pipeline().clean(SEED_LIKE, mode="delete").text
+    assert cleaner.apply_spans(res.text, res.spans) == deleted
+
+
+def test_merge_spans_unites_overlaps_and_names_all_detectors():
+    merged = merge_spans([Span(0, 10, "a", "r1"), Span(5, 12, "b", "r2"), Span(12, 14, "a", "r3"), Span(20, 30, "c", "r4")])
+    assert [(s.start, s.end, s.detector) for s in merged] == [(0, 14, "a+b"), (20, 30, "c")]
+    assert merged[0].reason == "r1; r2; r3"
+
+
+def test_merge_spans_clips_out_of_bounds_and_drops_empty():
+    merged = merge_spans([Span(-5, 3, "x", ""), Span(8, 50, "y", ""), Span(4, 4, "z", "")], length=10)
+    assert [(s.start, s.end) for s in merged] == [(0, 3), (8, 10)]
+
+
+def test_result_counts_removed_chars_per_detector():
+    res = Pipeline().clean(SEED_LIKE)
+    rc = res.removed_chars()
+    assert set(rc) == {"link_farm", "separators", "copyright"} and rc["separators"] == 1
+
+
+def test_normaliser_edits_are_logged_with_offsets():
+    log: list = []
+    out = normalise_whitespace("a\u00a0\u00a0b\r\nc", log)
+    assert out == "a b\nc\n"
+    assert [(e.normaliser, e.before, e.after) for e in log] == [
+        ("fix_line_endings", "\r\n", "\n"),
+        ("collapse_spaces", "\u00a0\u00a0", " "),
+        ("collapse_blank_lines", "", "\n"),
+    ]
+    res = Pipeline().clean("x\u200by")
+    assert [(e.normaliser, e.start, e.end) for e in res.edits][:1] == [("remove_zero_width", 1, 2)]
+
+
+def test_a_broken_detector_raises_detector_error():
+    class Boom:
+        name = "boom"
+
+        def detect(self, doc):
+            raise RuntimeError("kaput")
+
+    from cleaner.pipeline import DetectorError
+
+    with pytest.raises(DetectorError, match="boom failed: RuntimeError: kaput"):
+        Pipeline(detectors=[Boom()]).clean("text")
+
+
+def test_custom_detector_instances_are_used():
+    class Shout:
+        name = "shout"
+
+        def detect(self, doc: Document):
+            for b in doc.blocks:
+                if b.text.isupper():
+                    yield Span(b.start, b.end, self.name, "all caps line")
+
+    p = Pipeline(detectors=[Shout()])
+    assert p.clean("Quiet line.\nBUY NOW\n").text == "Quiet line.\n"
+
+
+# ---------------------------------------------------------------- configuration route
+def test_config_dict_round_trip_and_frozen():
+    d = {"mode": "annotate", "detectors": {"enabled": ["separators", "copyright"], "copyright": {"short_chars": 99}}}
+    cfg = PipelineConfig.from_dict(d)
+    assert [s.name for s in cfg.detectors] == ["separators", "copyright"]
+    assert cfg.detectors[1].kwargs() == {"short_chars": 99}
+    assert PipelineConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(Exception):
+        cfg.mode = "delete"  # type: ignore[misc]
+    hash(cfg)
+
+
+def test_config_switch_off_a_detector():
+    p = Pipeline.from_config({"detectors": {"separators": {"enabled": False}}})
+    assert "separators" not in [d.name for d in p.detectors]
+    assert p.clean("a.\n|\n").text == "a.\n|\n"
+
+
+def test_config_from_toml(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text('mode = "annotate"\n[normalisers]\nunicode = false\n[detectors.link_farm]\nmenu_run = 9\n')
+    p = Pipeline.from_toml(str(f))
+    assert p.config.mode == "annotate" and p.config.unicode is None
+    lf = [d for d in p.detectors if d.name == "link_farm"][0]
+    assert lf.menu_run == 9
+
+
+@pytest.mark.parametrize("bad, msg", [
+    ({"nope": 1}, "unknown config key"),
+    ({"mode": "shred"}, "mode must be"),
+    ({"normalisers": {"spellcheck": True}}, "unknown normaliser"),
+    ({"detectors": {"enabled": "separators"}}, "must be a list"),
+])
+def test_config_errors_name_the_key(bad, msg):
+    with pytest.raises(ConfigError, match=msg):
+        PipelineConfig.from_dict(bad)
+
+
+def test_unknown_detector_is_a_clear_error():
+    with pytest.raises(KeyError, match="unknown detector 'nosuch'"):
+        Pipeline.from_config({"detectors": {"enabled": ["nosuch"]}})
+
+
+def test_normalisers_can_be_switched_off():
+    p = Pipeline.from_config({"normalisers": {"whitespace": False, "control_chars": False, "unicode": False}, "detectors": {"enabled": []}})
+    raw = "a  b\x00\r\n"
+    assert p.clean(raw).text == raw
