@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from .config import ConfigError, PipelineConfig
 from .document import Block, Document, Edit, Result, Span, blocks
+from .normalisers.typos import fix_typos
 from .html import clean_html
 from .pipeline import Pipeline, apply_spans, merge_spans
 from .registry import available, create, register
@@ -60,6 +61,7 @@ __all__ = [
     "clean_html",
     "create",
     "explain",
+    "fix_typos",
     "merge_spans",
     "register",
 ]

@@ -86,6 +86,7 @@ def build_config(config_file: str | None, overrides: dict[str, Any]) -> Pipeline
 @click.option("--disable", multiple=True, help="Switch a detector off (repeatable).")
 @click.option("--enable", multiple=True, help="Switch a registered detector on (repeatable).")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when stderr is a terminal).")
+@click.option("--no-typos", "no_typos", is_flag=True, default=False, help="Switch the typo fixer off (config key normalisers.typos).")
 def run_cmd(
     inputs: tuple[str, ...],
     output: str,
@@ -99,10 +100,12 @@ def run_cmd(
     disable: tuple[str, ...],
     enable: tuple[str, ...],
     progress: bool | None,
+    no_typos: bool = False,
 ) -> None:
     """Clean JSONL dumps INPUT... (``-`` is stdin) into OUTPUT, in input order."""
     try:
-        cfg = build_config(config_file, {"mode": mode, "text_field": text_field, "drop_empty": drop_empty})
+        cfg = build_config(config_file, {"mode": mode, "text_field": text_field, "drop_empty": drop_empty,
+                                           "normalisers.typos": False if no_typos else None})
         if disable or enable:
             d = cfg.to_dict()
             names = [n for n in d["detectors"]["enabled"] if n not in disable]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .typos import fix_typos
 from .unicode import normalise_unicode
 from .whitespace import (
     collapse_blank_lines,
@@ -33,10 +34,10 @@ PRE: dict[str, Fixer] = {
 #: In delete mode they run on the kept text; in annotate mode they run on the text the
 #: detectors saw and their edits are reported, not applied, so spans stay valid.
 #: The typo fixer (``fix_typos``, config key ``normalisers.typos``) plugs in here.
-POST: dict[str, Fixer] = {}
+POST: dict[str, Fixer] = {"fix_typos": fix_typos}
 
 #: POST fixers that the default pipeline runs.
-POST_DEFAULTS: tuple[str, ...] = ()
+POST_DEFAULTS: tuple[str, ...] = ("fix_typos",)
 
 #: Config switches -> the PRE fixers they control.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -53,6 +54,7 @@ __all__ = [
     "collapse_blank_lines",
     "collapse_spaces",
     "fix_line_endings",
+    "fix_typos",
     "normalise_unicode",
     "normalise_whitespace",
     "remove_control_chars",

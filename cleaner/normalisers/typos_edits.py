@@ -1,0 +1,75 @@
+"""Damerau-Levenshtein distance-1 edits of a lowercase ASCII word (helper of :mod:`typos`)."""
+from __future__ import annotations
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def edits1(word: str) -> dict[str, str]:
+    """Every string one deletion, transposition, substitution or insertion away from
+    ``word``, mapped to the kind of edit (the first kind found, in that order).
+
+    >>> e = edits1("lauch")
+    >>> e["launch"], e["luach"], e["lach"], e["latch"]
+    ('insertion', 'transposition', 'deletion', 'substitution')
+    >>> "lauch" in e
+    False
+    """
+    out: dict[str, str] = {}
+    n = len(word)
+    for i in range(n):
+        out.setdefault(word[:i] + word[i + 1 :], "deletion")
+    for i in range(n - 1):
+        if word[i] != word[i + 1]:
+            out.setdefault(word[:i] + word[i + 1] + word[i] + word[i + 2 :], "transposition")
+    for i in range(n):
+        left, right, ch = word[:i], word[i + 1 :], word[i]
+        for c in LETTERS:
+            if c != ch:
+                out.setdefault(left + c + right, "substitution")
+    for i in range(n + 1):
+        left, right = word[:i], word[i:]
+        for c in LETTERS:
+            out.setdefault(left + c + right, "insertion")
+    out.pop(word, None)
+    return out
+
+
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_POS = {c: (r, i) for r, row in enumerate(_ROWS) for i, c in enumerate(row)}
+VOWELS = set("aeiouy")
+
+
+def adjacent(a: str, b: str) -> bool:
+    """Neighbouring keys on a QWERTY keyboard (same row or the row above/below).
+
+    >>> adjacent("g", "h"), adjacent("c", "g"), adjacent("e", "d")
+    (True, False, True)
+    """
+    if a not in _POS or b not in _POS:
+        return False
+    (r1, i1), (r2, i2) = _POS[a], _POS[b]
+    if r1 == r2:
+        return abs(i1 - i2) == 1
+    if abs(r1 - r2) != 1:
+        return False
+    # Rows are staggered: key i of a row touches keys i-1 and i of the row below it.
+    upper, lower = (i1, i2) if r1 < r2 else (i2, i1)
+    return lower in (upper - 1, upper)
+
+
+def substitution_kind(typo: str, word: str) -> str:
+    """For a same-length pair differing in one place: 'keyboard', 'vowel' or 'other'.
+
+    >>> substitution_kind("latch", "laych"), substitution_kind("seperate", "separate")
+    ('keyboard', 'vowel')
+    >>> substitution_kind("lauch", "laugh")
+    'other'
+    """
+    for a, b in zip(typo, word):
+        if a != b:
+            if adjacent(a, b):
+                return "keyboard"
+            if a in VOWELS and b in VOWELS:
+                return "vowel"
+            return "other"
+    return "other"
