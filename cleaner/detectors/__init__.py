@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .base import BaseDetector, Detector, KeywordBlockDetector, load_patterns, parse_patterns
 from .footer import PublisherFooter
+from .furniture import PageFurniture
 from .legal import Copyright, GdprNotice
 from .linkfarm import LinkFarm
 from .separators import Separators
@@ -18,6 +19,7 @@ DEFAULT_DETECTORS: tuple[str, ...] = (
     "copyright",
     "publisher_footer",
     "gdpr_notice",
+    "page_furniture",
 )
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "GdprNotice",
     "KeywordBlockDetector",
     "LinkFarm",
+    "PageFurniture",
     "PublisherFooter",
     "Separators",
     "load_patterns",
