@@ -114,7 +114,7 @@ def main() -> None:
         for o, r in zip(outputs["cleaner"], pages):
             p, rr = page_pr(o, r["truth_text"])
             f = 0.0 if not p or not rr else 2 * p * rr / (p + rr)
-            scored.append((f, p, rr, r["id"]))
+            scored.append((f, p or 0.0, rr or 0.0, r["id"]))
         scored.sort()
         for f, p, rr, pid in scored[: a.worst]:
             print(f"{pid}\tF1 {f:.2f}\tP {p}\tR {rr}")

@@ -51,6 +51,8 @@ STOPWORDS_LOW = 0.30
 STOPWORDS_HIGH = 0.32
 MAX_LINK_DENSITY = 0.2
 MAX_HEADING_DISTANCE = 200
+#: a boilerplate class/id cue is ignored on an element holding this share of the prose
+VOID_SHARE = 0.5
 
 # Block-level tags: each one starts and ends a block (jusText's list plus HTML5's).
 BLOCK_TAGS = frozenset(
@@ -194,16 +196,36 @@ def _stoplist(lang: str) -> frozenset[str]:
         return frozenset()
 
 
+@lru_cache(maxsize=1)
+def _comment_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in load_patterns("html_classid").get("comments"))
+
+
+@lru_cache(maxsize=1)
+def _taxonomy_prefixes() -> tuple[str, ...]:
+    return tuple(w.lower() for w in load_patterns("html_classid").get("taxonomy"))
+
+
 @lru_cache(maxsize=4096)
 def _attr_cue(value: str) -> str | None:
-    """The first boilerplate word among the class/id tokens of ``value``, or None."""
-    words = _classid_words()
-    for tok in _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()):
-        if not tok:
+    """The first boilerplate word among the class/id tokens of ``value``, or None.
+
+    >>> _attr_cue("post-footer clearfix"), _attr_cue("commentList"), _attr_cue("navy-blue")
+    ('footer', 'comment', None)
+    >>> _attr_cue("entry category-social-media")  # a taxonomy class, not layout
+    """
+    words = _classid_words() | _comment_words()
+    skip = _taxonomy_prefixes()
+    for name in value.split():
+        low = name.lower()
+        if low.startswith(skip):
             continue
-        tok = _DIGITS.sub("", tok)
-        if tok in words:
-            return tok
+        for tok in _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", name).lower()):
+            if not tok:
+                continue
+            tok = _DIGITS.sub("", tok)
+            if tok in words:
+                return tok
     return None
 
 
@@ -220,8 +242,13 @@ class HtmlBlock:
     #: ``"<tag class=...> (word)"`` of the innermost boilerplate ancestor, if any
     boiler: str | None = None
     boiler_el: int = -1
+    boilers: tuple[int, ...] = ()
+    #: inside a readers' comment container (kept as prose when ``comments=True``)
+    comment_el: int = -1
     #: index of the innermost content container (article, main, articleBody), or -1
     content_el: int = -1
+    #: numbers of the block-level ancestor elements, outermost first
+    anc: tuple[int, ...] = ()
     words: int = 0
     stopwords: int = 0
     #: jusText's first-pass class: good, neargood, short or bad
@@ -261,6 +288,7 @@ class _Container:
     desc: str
     cue: str | None = None  # boilerplate word (or tag) when a boilerplate container
     content: bool = False
+    comment: bool = False
     void: bool = False  # a boilerplate cue voided because the element holds the article
 
 
@@ -302,8 +330,11 @@ def sanitise(html: str | bytes, content_type: str | None = None) -> tuple[str, s
     return html.encode("utf-8", "replace").decode("utf-8"), enc
 
 
-def segment(root: Any) -> tuple[list[HtmlBlock], list[_Container], str | None]:
-    """Walk the tree once and cut it into blocks; returns (blocks, containers, lang attr)."""
+def segment(root: Any, comments: bool = True) -> tuple[list[HtmlBlock], list[_Container], str | None]:
+    """Walk the tree once and cut it into blocks; returns (blocks, containers, lang attr).
+
+    With ``comments=True`` readers' comment containers are marked, not boilerplate."""
+    comment_words = _comment_words() if comments else frozenset()
     blocks: list[HtmlBlock] = []
     containers: list[_Container] = []
     lang_attr = root.get("lang") if root is not None and isinstance(root.tag, str) else None
@@ -316,10 +347,13 @@ def segment(root: Any) -> tuple[list[HtmlBlock], list[_Container], str | None]:
     tags: list[str] = []
     boiler_stack: list[int] = []  # container indexes of boilerplate ancestors
     content_stack: list[int] = []
-    pushed: list[tuple[bool, bool]] = []  # (pushed boiler, pushed content) per open element
+    comment_stack: list[int] = []
+    pushed: list[tuple[bool, bool, bool]] = []  # (boiler, content, comment) pushed per open element
     in_link = 0
     in_pre = 0
     heading = 0
+    anc: list[int] = []  # element numbers of the open block-level ancestors
+    n_el = 0
 
     def flush() -> None:
         nonlocal parts, link_chars
@@ -341,11 +375,15 @@ def segment(root: Any) -> tuple[list[HtmlBlock], list[_Container], str | None]:
                 path="/".join(tags[-6:]),
                 link_chars=min(link_chars, len(text)),
                 heading=heading,
+                anc=tuple(anc),
             )
             if boiler_stack:
                 b.boiler_el = boiler_stack[-1]
+                b.boilers = tuple(boiler_stack)
             if content_stack:
                 b.content_el = content_stack[-1]
+            if comment_stack:
+                b.comment_el = comment_stack[-1]
             blocks.append(b)
         parts = []
         link_chars = 0
@@ -369,20 +407,22 @@ def segment(root: Any) -> tuple[list[HtmlBlock], list[_Container], str | None]:
             if tag in SKIP_TAGS or el.get("hidden") is not None or el.get("aria-hidden") == "true":
                 walker.skip_subtree()
                 # no "end" event follows a skipped subtree's start? lxml still emits it.
-                pushed.append((False, False))
+                pushed.append((False, False, False))
                 tags.append("#skip")
                 continue
             style = el.get("style")
             if style and _HIDDEN_STYLE.search(style):
                 walker.skip_subtree()
-                pushed.append((False, False))
+                pushed.append((False, False, False))
                 tags.append("#skip")
                 continue
             if tag in BLOCK_TAGS:
                 flush()
+                n_el += 1
+                anc.append(n_el)
             tags.append(tag)
             # DOM cues
-            pb = pc = False
+            pb = pc = pm = False
             if tag not in ("html", "body"):
                 cue: str | None = None
                 if tag in BOILER_TAGS:
@@ -411,14 +451,20 @@ def segment(root: Any) -> tuple[list[HtmlBlock], list[_Container], str | None]:
                     # an ancestor boilerplate cue that holds the article is not boilerplate
                     for ci in boiler_stack:
                         containers[ci].void = True
+                    for ci in comment_stack:
+                        containers[ci].void = True
                     containers.append(_Container(_describe(el, tag), content=True))
                     content_stack.append(len(containers) - 1)
                     pc = True
+                elif cue is not None and cue in comment_words:
+                    containers.append(_Container(_describe(el, tag), comment=True))
+                    comment_stack.append(len(containers) - 1)
+                    pm = True
                 elif cue is not None:
                     containers.append(_Container(_describe(el, tag), cue=cue))
                     boiler_stack.append(len(containers) - 1)
                     pb = True
-            pushed.append((pb, pc))
+            pushed.append((pb, pc, pm))
             if tag == "a":
                 in_link += 1
             elif tag == "pre":
@@ -429,18 +475,22 @@ def segment(root: Any) -> tuple[list[HtmlBlock], list[_Container], str | None]:
                 heading = HEADINGS[tag]
             add(el.text)
         else:  # end
-            pb, pc = pushed.pop()
+            pb, pc, pm = pushed.pop()
             if tags[-1] == "#skip":
                 tags.pop()
                 add(el.tail)
                 continue
             if tag in BLOCK_TAGS:
                 flush()
+                if anc:
+                    anc.pop()
             tags.pop()
             if pb:
                 boiler_stack.pop()
             if pc:
                 content_stack.pop()
+            if pm:
+                comment_stack.pop()
             if tag == "a":
                 in_link = max(0, in_link - 1)
             elif tag == "pre":
@@ -547,6 +597,36 @@ def _context_pass(blocks: list[HtmlBlock], classes: list[str]) -> list[str]:
     return out
 
 
+def _weight(b: HtmlBlock, boiler: bool) -> float:
+    """A block's vote for the region that holds it: prose for, links and chrome against."""
+    n = len(b.text)
+    if boiler:
+        return -float(n)
+    c = b.cf_class
+    if c == "good":
+        return float(n)
+    if c == "neargood":
+        return 0.7 * n
+    if c == "short":
+        return 0.0
+    # bad: link lists weigh by their link text, other bad text by half its length
+    return -float(max(b.link_chars, n // 2))
+
+
+def _region(blocks: list[HtmlBlock], boiler: list[bool]) -> tuple[int, float]:
+    """The block-level element whose blocks' summed weight is highest (the main region)."""
+    score: dict[int, float] = {}
+    for b, bo in zip(blocks, boiler):
+        w = _weight(b, bo)
+        if w:
+            for a in b.anc:
+                score[a] = score.get(a, 0.0) + w
+    if not score:
+        return -1, 0.0
+    best = max(score.items(), key=lambda kv: (kv[1], kv[0]))
+    return best
+
+
 def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str) -> None:
     """Set ``kept`` and ``reason`` on every block."""
     if not blocks:
@@ -554,24 +634,58 @@ def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str) -
     stop = _stoplist(lang)
     _first_pass(blocks, stop)
     # DOM cue: a block under a (non-void) boilerplate container is bad before context
-    classes = []
+    # A boilerplate cue is void when its element holds most of the page's prose: the
+    # theme called the post wrapper "widget Blog" or put "has-sidebar" on it.
+    prose = [0] * len(containers)
+    total = 0
     for b in blocks:
-        c = b.cf_class
-        if b.boiler_el >= 0:
-            box = containers[b.boiler_el]
+        if b.cf_class in ("good", "neargood"):
+            n = len(b.text) - b.link_chars
+            total += n
+            for ci in b.boilers:
+                prose[ci] += n
+    if total:
+        for ci, box in enumerate(containers):
+            if box.cue is not None and prose[ci] >= VOID_SHARE * total and prose[ci] >= LENGTH_HIGH:
+                box.void = True
+    boiler: list[bool] = []
+    for b in blocks:
+        bo = False
+        for ci in reversed(b.boilers):
+            box = containers[ci]
             if not box.void:
-                c = "bad"
+                bo = True
                 b.boiler = f"{box.desc} ({box.cue})"
+                break
+        boiler.append(bo)
+    region, rscore = _region(blocks, boiler)
+    inside = [region in b.anc or (b.comment_el >= 0 and not containers[b.comment_el].void) for b in blocks]
+    classes = []
+    for b, bo, ins in zip(blocks, boiler, inside):
+        c = b.cf_class
+        if bo:
+            # chrome: dropped in the end; a tiny button ("Tweet", "0") neither carries
+            # nor cuts the context, a longer one cuts it
+            c = "short" if len(b.text) < 20 else "bad"
+        elif ins and c == "neargood":
+            c = "good"
+        elif not ins and c in ("good", "neargood"):
+            c = "neargood" if c == "good" and len(b.text) > 2 * LENGTH_HIGH else "short" if c == "good" else "bad"
         classes.append(c)
     final = _context_pass(blocks, classes)
-    for b, c in zip(blocks, final):
-        b.kept = c == "good"
+    for b, c, ins in zip(blocks, final, inside):
+        b.kept = c == "good" and not b.boiler
         if b.boiler:
             b.reason = f"inside boilerplate {b.boiler}"
         elif b.kept:
             b.reason = b.reason if b.cf_class == "good" else f"{b.reason}; kept by context"
-        elif b.cf_class in ("good", "neargood", "short"):
-            b.reason = f"{b.reason}; dropped by context"
+            if ins:
+                b.reason += "; in the main region"
+        else:
+            if not ins and b.cf_class in ("good", "neargood"):
+                b.reason = f"{b.reason}; outside the main region"
+            elif b.cf_class in ("good", "neargood", "short"):
+                b.reason = f"{b.reason}; dropped by context"
 
 
 # ----------------------------------------------------------------------------- API
@@ -587,6 +701,7 @@ def extract(
     url: str | None = None,
     content_type: str | None = None,
     pipeline: Any = None,
+    comments: bool = True,
 ) -> HtmlResult:
     """Extract the main text of one page, keeping the trail (see the module doc).
 
@@ -595,7 +710,7 @@ def extract(
     """
     text, enc = sanitise(html, content_type)
     root = parse(text)
-    blocks, containers, lang_attr = segment(root)
+    blocks, containers, lang_attr = segment(root, comments)
     if not blocks:
         return HtmlResult("", blocks, "", (), enc)
     lang = _language(blocks, lang_attr)
