@@ -77,6 +77,9 @@ BOILER_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"
 # schema.org itemprop values that mark the article text.
 CONTENT_PROPS = frozenset({"articlebody", "reviewbody", "text", "description"})
 
+# Stands for a line break (<br>, a line of <pre>) inside a block; control characters are
+# removed from the page before parsing, so it cannot come from the page.
+_BR = "\x00"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -355,16 +358,17 @@ def segment(root: Any, comments: bool = True) -> tuple[list[HtmlBlock], list[_Co
     anc: list[int] = []  # element numbers of the open block-level ancestors
     n_el = 0
 
+    has_text = False
+
     def flush() -> None:
-        nonlocal parts, link_chars
-        if not parts:
+        nonlocal parts, link_chars, has_text
+        if not has_text:
+            parts = []
+            link_chars = 0
             return
         raw = "".join(parts)
-        if in_pre or "\n" in raw:
-            lines = [_WS.sub(" ", ln).strip() for ln in raw.split("\n")] if in_pre else [
-                _WS.sub(" ", ln).strip() for ln in raw.split("\n")
-            ]
-            text = "\n".join(ln for ln in lines if ln)
+        if _BR in raw:  # <br> and the lines of <pre> stay lines of the block
+            text = "\n".join(t for t in (_WS.sub(" ", ln).strip() for ln in raw.split(_BR)) if t)
         else:
             text = _WS.sub(" ", raw).strip()
         if text:
@@ -387,13 +391,18 @@ def segment(root: Any, comments: bool = True) -> tuple[list[HtmlBlock], list[_Co
             blocks.append(b)
         parts = []
         link_chars = 0
+        has_text = False
 
     def add(s: str | None) -> None:
-        nonlocal link_chars
+        nonlocal link_chars, has_text
         if s:
+            if in_pre:
+                s = s.replace("\n", _BR)
             parts.append(s)
-            if in_link:
-                link_chars += len(s.strip())
+            if not s.isspace():
+                has_text = True
+                if in_link:
+                    link_chars += len(s.strip())
 
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
@@ -470,7 +479,7 @@ def segment(root: Any, comments: bool = True) -> tuple[list[HtmlBlock], list[_Co
             elif tag == "pre":
                 in_pre += 1
             elif tag == "br":
-                parts.append("\n")
+                parts.append(_BR)
             elif tag in HEADINGS:
                 heading = HEADINGS[tag]
             add(el.text)
@@ -508,9 +517,14 @@ def _language(blocks: list[HtmlBlock], lang_attr: str | None) -> str:
         code = lang_attr.strip().lower()[:2]
         if code in _LANG_NAMES:
             return code
+    sample = "\n".join(b.text for b in blocks if len(b.text) > 60)
+    # Shortcut: most of the web is English, and English prose is a third stop words;
+    # only other pages pay for the language identifier.
+    words = _WORD.findall(sample[:5000].lower())
+    if len(words) >= 30 and sum(1 for w in words if w in _stoplist("en")) >= 0.3 * len(words):
+        return "en"
     from .lang import detect_language
 
-    sample = "\n".join(b.text for b in blocks if len(b.text) > 60)
     return detect_language(sample or "\n".join(b.text for b in blocks))[0]
 
 
@@ -691,9 +705,12 @@ def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str) -
 # ----------------------------------------------------------------------------- API
 @lru_cache(maxsize=1)
 def _default_pipeline() -> Any:
+    """Text mode's default detectors; no word-level post normalisers (typos): HTML mode
+    removes, it does not rewrite, unless the caller passes a pipeline that does."""
+    from .config import PipelineConfig
     from .pipeline import Pipeline
 
-    return Pipeline()
+    return Pipeline(PipelineConfig().replace(post=()))
 
 
 def extract(
@@ -721,7 +738,9 @@ def extract(
     if pipeline is False:
         return HtmlResult(extracted, blocks, extracted, (), enc, lang)
     pipe = pipeline or _default_pipeline()
-    res = pipe.clean(extracted, mode="delete", record_edits=False)
+    from .document import Document
+
+    res = pipe.clean(Document(extracted, {"lang": lang, "url": url}), mode="delete", record_edits=False)
     return HtmlResult(res.text, blocks, res.source, tuple(res.spans), enc, lang)
 
 
