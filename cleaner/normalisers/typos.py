@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Edit
-from .typos_edits import adjacent, edits1, substitution_kind
+from .typos_edits import adjacent, osa_distance, substitution_kind
 
 NAME = "fix_typos"
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "typos")
@@ -43,24 +43,38 @@ MIN_CANDIDATE_ZIPF = 3.0
 MAX_TOKEN_ZIPF = 3.3
 #: The candidate must be this much more frequent than the token (2.0 = 100 times).
 MIN_GAIN = 2.0
-#: ... and more for short tokens, where a one-letter edit reaches many words.
-MIN_GAIN_SHORT = {3: 3.0, 4: 2.5}
 #: The winner's score must beat the runner-up's by this much (1.0 = 10 times).
 MIN_LEAD = 1.0
+#: When the token has neighbours but the bigram list knows neither pair with the winner,
+#: the unigram lead must be at least this (or the winner must be the only candidate).
+MIN_LEAD_UNCONFIRMED = 2.0
+#: A word two edits away that is this much commoner than the winner (a negative deficit)
+#: makes the token ambiguous ("whont": wont, but want is 100 times commoner).
+MAX_RIVAL2_DEFICIT = -1.5
 #: Bigram counts (Google Books scale; the list stops near 6 million) are smoothed by this
 #: before their log ratio joins the score.
 CONTEXT_SMOOTHING = 5.0e6
-#: Shortest token considered.
+#: Shortest token considered; tokens shorter than ``MIN_LEN_ANY_EDIT`` only get swapped
+#: letters fixed (teh -> the): a one-letter change reaches too many short words.
 MIN_LEN = 3
+MIN_LEN_ANY_EDIT = 5
+#: Share of the lowercase words around a token that must be dictionary words (English).
+MIN_LOCAL_ENGLISH = 0.9
 
-# Candidate tokens: lowercase ASCII runs delimited by non-word characters.
-_TOKEN = re.compile(r"\b[a-z]{%d,}\b" % MIN_LEN)
-# Characters that, touching a token, make it part of something else (a URL, a handle,
-# a file name, a compound, a number, markup).
-_BAD_BEFORE = set("@/_.-\\#$%&*+=<>[]{}|~^`'\u2019") | set("0123456789")
-_BAD_AFTER = set("@/_-\\#$%&*+=<>[]{}|~^`") | set("0123456789")
+# A whitespace-delimited chunk that is one lowercase word with ordinary punctuation around
+# it.  Anything else (hyphens, digits, @ / _ . inside, apostrophes, capitals) is left alone.
+_CHUNK = re.compile(r"[(\[\"'\u201c\u2018]*([a-z]{%d,})[)\]\"'\u201d\u2019.,;:!?]*" % MIN_LEN)
 # A line holding any of these is treated as code or markup and left alone.
 _CODE_LINE = re.compile(r"[{}<>`|\\]|==|=>|\(\)|;\s*$|^\s{4}|^\t|://|www\.|\bdef |\breturn\b|\bvar |\bfunction\b")
+_ALPHA = re.compile(r"[A-Za-z]+")
+
+# Derivations that make a real word out of a dictionary word (helmed, coolish, drafty,
+# partiers, softwares): such a token is a word we lack, not a typo.  (suffix, stem ending
+# it may follow, what the stem gave up: "" or "e" or "y")
+_SUFFIXES = ("s", "es", "ed", "d", "er", "ers", "r", "rs", "ing", "ings", "y", "ish", "est", "ness",
+             "less", "able", "ist", "ists", "ism", "ee", "ees", "ful", "ly", "ment", "ments")
+_PREFIXES = ("un", "re", "pre", "non", "over", "under", "out", "mis", "dis", "co", "sub", "super",
+             "inter", "anti", "semi", "multi", "micro", "mega", "mini", "self", "post", "counter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +82,14 @@ class _Lexicon:
     zipf: dict[str, float]  # wordfreq zipf of every known lowercase word
     dictionary: frozenset[str]  # the spell-checker dictionary (correct words)
     protected: frozenset[str]  # dictionary + variants: never changed
+    skip: frozenset[str]  # protected words as chunks, lowercase and Capitalised (fast path)
     bigrams: dict[tuple[str, str], int]
+    deletes: dict[str, tuple[str, ...]]  # one-letter deletion -> frequent dictionary words
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> _Lexicon:
-    """Load the package data once per process (about half a second)."""
+    """Load the package data once per process (about a second)."""
     zipf: dict[str, float] = {}
     dictionary: set[str] = set()
     with gzip.open(os.path.join(DATA, "lexicon.tsv.gz"), "rt", encoding="utf-8") as f:
@@ -93,8 +109,122 @@ def lexicon() -> _Lexicon:
             pair, c = line.rstrip("\n").split("\t")
             a, b = pair.split(" ")
             bigrams[(a, b)] = int(c)
-    frozen = frozenset(dictionary)
-    return _Lexicon(zipf, frozen, frozen | frozenset(variants), bigrams)
+    deletes: dict[str, list[str]] = {}
+    for w in dictionary:
+        if zipf.get(w, 0.0) >= MIN_CANDIDATE_ZIPF:
+            for i in range(len(w)):
+                d = w[:i] + w[i + 1 :]
+                lst = deletes.setdefault(d, [])
+                if not lst or lst[-1] != w:
+                    lst.append(w)
+    protected = frozenset(dictionary) | frozenset(variants)
+    skip = protected | frozenset(w.capitalize() for w in protected)
+    return _Lexicon(zipf, frozenset(dictionary), protected, skip, bigrams,
+                    {k: tuple(v) for k, v in deletes.items()})
+
+
+def _neighbours1(lx: _Lexicon, word: str) -> dict[str, str]:
+    """Frequent dictionary words one Damerau edit from ``word`` -> kind of edit (from the
+    typo's side: 'deletion' means the typo has an extra letter)."""
+    out: dict[str, str] = {}
+    n = len(word)
+    for c in lx.deletes.get(word, ()):  # the typo lacks a letter
+        out[c] = "insertion"
+    for i in range(n):
+        d = word[:i] + word[i + 1 :]
+        if d in lx.dictionary and lx.zipf.get(d, 0.0) >= MIN_CANDIDATE_ZIPF:
+            out.setdefault(d, "deletion")
+        for c in lx.deletes.get(d, ()):
+            if len(c) != n or c in out:
+                continue
+            diff = [j for j in range(n) if c[j] != word[j]]
+            if len(diff) == 1:
+                out[c] = "substitution"
+            elif len(diff) == 2 and diff[1] == diff[0] + 1 and c[diff[0]] == word[diff[1]] and c[diff[1]] == word[diff[0]]:
+                out[c] = "transposition"
+    out.pop(word, None)
+    return out
+
+
+def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
+    """The most frequent dictionary word exactly two edits from ``word`` (or None).
+
+    A token one edit from a word but two from a much commoner one ("whont": wont / want)
+    is not a clear typo of either.
+    """
+    n = len(word)
+    del1 = {word[:i] + word[i + 1 :] for i in range(n)}
+    pool: set[str] = set()
+    for d in del1:
+        pool.update(lx.deletes.get(d, ()))
+        for i in range(len(d)):
+            dd = d[:i] + d[i + 1 :]
+            pool.update(lx.deletes.get(dd, ()))
+            if dd in lx.dictionary:
+                pool.add(dd)
+    best: tuple[str, float] | None = None
+    for c in pool:
+        z = lx.zipf.get(c, 0.0)
+        if (best is None or z > best[1]) and osa_distance(word, c) == 2:
+            best = (c, z)
+    return best
+
+
+def _derived(lx: _Lexicon, word: str) -> str | None:
+    """How ``word`` is built from dictionary words, if it is (else None).
+
+    >>> lx = lexicon()
+    >>> _derived(lx, "helmed"), _derived(lx, "coolish"), _derived(lx, "partiers")
+    ('helm+ed', 'cool+ish', 'party+ers')
+    >>> _derived(lx, "oppostion") is None and _derived(lx, "tryed") is None
+    True
+    """
+    d = lx.dictionary
+    for suf in _SUFFIXES:
+        if len(word) > len(suf) + 2 and word.endswith(suf):
+            stem = word[: -len(suf)]
+            if stem in d and not (suf in ("ed", "es", "er", "ers", "est") and stem.endswith("y")
+                                  and stem[-2:-1] not in "aeiou"):
+                if suf == "ly" and stem.endswith("e"):
+                    continue  # truely, surely: -ely forms are in the dictionary when real
+                return f"{stem}+{suf}"
+            if suf[0] in "aeiy" and stem + "e" in d and suf not in ("es", "ed", "er", "ers", "est", "ee", "ees"):
+                return f"{stem}e+{suf}"  # horde+ing -> hording
+            if suf[0] in "eai" and stem.endswith("i") and stem[:-1] + "y" in d:
+                return f"{stem[:-1]}y+{suf}"  # party+ers -> partiers, racy+est -> raciest
+    for pre in _PREFIXES:
+        rest = word[len(pre) :]
+        if word.startswith(pre) and len(rest) >= 4 and rest in d:
+            return f"{pre}+{rest}"
+    for i in range(3, len(word) - 2):
+        a, b = word[:i], word[i:]
+        if a in d and b in d and lx.zipf.get(a, 0.0) >= 3.0 and lx.zipf.get(b, 0.0) >= 3.0:
+            return f"{a}+{b}"  # a run-together pair (anyday, ontop): not a one-word typo
+    return None
+
+
+def _allowed(word: str, cand: str, kind: str, token_zipf: float) -> bool:
+    """Edits that are too often a real word's relation rather than a slip are refused."""
+    n = len(word)
+    if kind == "transposition":
+        return True
+    if n < MIN_LEN_ANY_EDIT:
+        return False
+    if kind == "deletion":
+        # The typo has an extra letter.  At either end that is usually a different word
+        # (codec/code, bday/day, todays/today, wifey/wife), unless the letter is doubled.
+        if word[0] != cand[0]:
+            return False
+        if word[-1] != cand[-1] and word[-1] != word[-2]:
+            return False
+        return True
+    if kind == "substitution":
+        # An unrelated wrong letter in a token the web knows is more often a rarer real
+        # word (balk/back, helmed/helped) than a slip.
+        if token_zipf > 0 and substitution_kind(word, cand) == "other":
+            return False
+        return True
+    return True  # insertion: the typo lacks a letter
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,20 +244,20 @@ def _candidates(word: str) -> _Candidates | None:
     zw = lx.zipf.get(word, 0.0)
     if zw >= MAX_TOKEN_ZIPF:
         return None
-    ranked = []
-    for cand, kind in edits1(word).items():
-        if cand in lx.dictionary:
-            z = lx.zipf.get(cand, 0.0)
-            ranked.append((cand, z, kind))
-    if not ranked:
+    near = _neighbours1(lx, word)
+    if not near:
         return None
-    ranked.sort(key=lambda t: (-t[1], t[0]))
+    if _derived(lx, word) is not None:
+        return None
+    ranked = sorted(((c, lx.zipf.get(c, 0.0), k) for c, k in near.items()), key=lambda t: (-t[1], t[0]))
     best = ranked[0]
-    gain = MIN_GAIN_SHORT.get(len(word), MIN_GAIN)
-    if best[1] < MIN_CANDIDATE_ZIPF or best[1] - zw < gain:
+    if best[1] - zw < MIN_GAIN:
         return None
-    # Keep the rivals that are frequent enough to matter (within 3 zipf of the best).
+    # Every frequent neighbour stays a rival, even one whose edit is refused: a token
+    # between two words is ambiguous whichever edit we would accept.
     keep = tuple(r for r in ranked if r[1] >= best[1] - 3.0)
+    if not any(_allowed(word, c, k, zw) for c, _z, k in keep):
+        return None
     return _Candidates(keep, zw)
 
 
@@ -171,7 +301,7 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
     Each candidate scores its zipf frequency, plus the log prior of the slip (a swapped
     or missing letter is likelier than an unrelated wrong letter), plus a context bonus
     from the bigram counts with the neighbours.  The best must lead the runner-up by
-    ``MIN_LEAD``.
+    ``MIN_LEAD`` (``MIN_LEAD_UNCONFIRMED`` when the neighbours give it no support).
 
     >>> decide("oppostion")[0]
     'opposition'
@@ -190,14 +320,22 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
     for cand, z, kind in c.ranked:
         chan, slip = _channel(word, cand, kind)
         bonus, count = _context_bonus(lx, left, cand, right)
-        scored.append((z + chan + bonus, cand, z, slip, count))
+        scored.append((z + chan + bonus, cand, z, slip, count, kind))
     scored.sort(key=lambda t: (-t[0], t[1]))
-    total, best, z, slip, count = scored[0]
-    if z < MIN_CANDIDATE_ZIPF or z - c.token_zipf < MIN_GAIN_SHORT.get(len(word), MIN_GAIN):
+    total, best, z, slip, count, kind = scored[0]
+    if not _allowed(word, best, kind, c.token_zipf):
         return None
+    if z < MIN_CANDIDATE_ZIPF or z - c.token_zipf < MIN_GAIN:
+        return None
+    if count == 0 and any(t[4] > 0 for t in scored[1:]):
+        return None  # the neighbours fit a rival, not the winner ("the theif who": thief)
+    r2 = _rival2(lx, word)
+    if r2 is not None and r2[1] > z - MAX_RIVAL2_DEFICIT:
+        return None
+    need = MIN_LEAD if (count > 0 or (left is None and right is None)) else MIN_LEAD_UNCONFIRMED
     if len(scored) > 1:
         lead = total - scored[1][0]
-        if lead < MIN_LEAD:
+        if lead < need:
             return None
         why = f"leads {scored[1][1]!r} by {lead:.1f}"
     else:
@@ -217,6 +355,7 @@ _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z]+)")
 
 
 def _neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """The words right before and after a token, when only spaces separate them."""
     m = _WORD_BEFORE.search(text, max(0, start - 40), start)
     left = m.group(1).lower() if m else None
     m2 = _WORD_AFTER.match(text, end)
@@ -224,29 +363,59 @@ def _neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None
     return left, right
 
 
-def _standalone(text: str, start: int, end: int) -> bool:
-    """The token is a plain word: nothing glued to it, and its line is not code."""
-    if start > 0 and text[start - 1] in _BAD_BEFORE:
-        # An opening quote is fine: 'word or "word.
-        if not (text[start - 1] in "'\u2019" and (start == 1 or not text[start - 2].isalnum())):
-            return False
-    if end < len(text):
-        ch = text[end]
-        if ch in _BAD_AFTER:
-            return False
-        nxt = text[end + 1] if end + 1 < len(text) else ""
-        if ch == "." and nxt.isalnum():  # file.txt, example.com
-            return False
-        if ch in "'\u2019" and nxt.isalpha() and nxt != "s":  # didn't, o'clock
-            return False
+def _local_english(lx: _Lexicon, text: str, start: int, end: int) -> bool:
+    """Most lowercase words within ~60 characters are dictionary words (not a quote in
+    another language inside an English page).  Too few words to tell: True."""
+    words = [w for w in _ALPHA.findall(text, max(0, start - 60), start) + _ALPHA.findall(text, end, end + 60)
+             if w.islower()]
+    if len(words) < 3:
+        return True
+    known = sum(1 for w in words if w in lx.protected)
+    return known >= MIN_LOCAL_ENGLISH * len(words)
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Starts of ``word`` as a whole word (str.find, no regex: this runs per candidate)."""
+    out = []
+    i = text.find(word)
+    while i != -1:
+        if _bounded(text, i, i + len(word)):
+            out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+def _line_is_code(text: str, start: int, end: int) -> bool:
     ls = text.rfind("\n", 0, start) + 1
     le = text.find("\n", end)
-    line = text[ls : le if le != -1 else len(text)]
-    return _CODE_LINE.search(line) is None
+    return _CODE_LINE.search(text, ls, le if le != -1 else len(text)) is not None
 
 
-def fix_typos(text: str, log: list[Edit] | None = None) -> str:
+def _plausible(lx: _Lexicon, text: str) -> list[str]:
+    """Lowercase words of ``text`` that are not known and have candidate fixes.
+
+    Only whitespace chunks outside the dictionary are looked at (a set difference), so
+    the cost per document is one split and one set operation.
+    """
+    out = []
+    for chunk in set(text.split()) - lx.skip:
+        m = _CHUNK.fullmatch(chunk)
+        if m is not None:
+            w = m.group(1)
+            if w not in lx.protected and _candidates(w) is not None:
+                out.append(w)
+    return out
+
+
+def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = None) -> str:
     """Correct clear misspellings in English text (see the module doc for the rules).
+
+    ``lang`` (an ISO 639-1 code) skips language detection when the caller knows the
+    language, for instance for one-sentence texts too short to identify.
 
     >>> fix_typos("They sent warplanes to lauch air strikes despite strong oppostion.")
     'They sent warplanes to launch air strikes despite strong opposition.'
@@ -266,32 +435,28 @@ def fix_typos(text: str, log: list[Edit] | None = None) -> str:
     >>> fix_typos("Le gouvernement a annoncé une nouvelle oppostion mardi soir à Paris.")
     'Le gouvernement a annoncé une nouvelle oppostion mardi soir à Paris.'
     """
-    if not text:
+    if not text or (lang is not None and lang != "en"):
         return text
     lx = lexicon()
-    unknown = set(_TOKEN.findall(text)) - lx.protected
-    if not unknown:
+    words = _plausible(lx, text)
+    if not words:
         return text
-    plausible = [w for w in unknown if _candidates(w) is not None]
-    if not plausible:
-        return text
-    # One pass over the document for every form (any case) of the plausible words.
-    alt = "|".join(sorted(map(re.escape, plausible), key=len, reverse=True))
-    seen: dict[str, list[re.Match[str]]] = {}
-    for m in re.finditer(r"\b(?:%s)\b" % alt, text, re.IGNORECASE):
-        seen.setdefault(m.group(0).lower(), []).append(m)
     todo: list[tuple[int, int, str, str]] = []
-    for word, ms in seen.items():
-        if len(ms) != 1 or ms[0].group(0) != word:
-            continue  # repeated, or also written capitalised somewhere
-        m = ms[0]
-        if not _standalone(text, m.start(), m.end()):
+    for word in words:
+        starts = _occurrences(text, word)
+        if len(starts) != 1:
+            continue  # repeated (or only inside something else)
+        if _occurrences(text, word.capitalize()) or _occurrences(text, word.upper()):
+            continue  # the document also writes it capitalised: a name or a term
+        start = starts[0]
+        end = start + len(word)
+        if _line_is_code(text, start, end) or not _local_english(lx, text, start, end):
             continue
-        left, right = _neighbours(text, m.start(), m.end())
+        left, right = _neighbours(text, start, end)
         verdict = decide(word, left, right)
         if verdict is not None:
-            todo.append((m.start(), m.end(), verdict[0], verdict[1]))
-    if not todo or not _is_english(text):
+            todo.append((start, end, verdict[0], verdict[1]))
+    if not todo or (lang is None and not _is_english(text)):
         return text
     todo.sort()
     out: list[str] = []

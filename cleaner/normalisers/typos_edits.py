@@ -73,3 +73,27 @@ def substitution_kind(typo: str, word: str) -> str:
                 return "vowel"
             return "other"
     return "other"
+
+
+def osa_distance(a: str, b: str, cap: int = 3) -> int:
+    """Optimal-string-alignment (restricted Damerau) distance, stopping at ``cap``.
+
+    >>> osa_distance("whont", "want"), osa_distance("lauch", "launch"), osa_distance("ab", "ba")
+    (2, 1, 1)
+    """
+    if abs(len(a) - len(b)) >= cap:
+        return cap
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+        if min(cur) >= cap:
+            return cap
+        prev2, prev = prev, cur
+    return min(prev[-1], cap)

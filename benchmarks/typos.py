@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Typo fixer figures: the seed, false changes on clean prose, isolated misspellings,
+in-context precision, and speed.
+
+    .venv/bin/python benchmarks/typos.py [--show] [--write] [--limit N]
+
+``--show`` prints every change made on clean prose (to read by hand), ``--write`` records
+the figures in benchmarks/RESULTS.md (section ``typos``).
+Data (read by path, never copied): ../shared/seeds, ../shared/data/dev/pages.jsonl.gz
+(``truth_text``), ../shared/data/typos-dev/{pairs,context}.jsonl.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+
+import cleaner  # noqa: E402
+from cleaner.normalisers.typos import fix_typos, lexicon  # noqa: E402
+
+SHARED = os.path.join(HERE, "..", "..", "shared")
+SEED = os.path.join(SHARED, "seeds", "000_1dec940700b5f20e")
+PAGES = os.path.join(SHARED, "data", "dev", "pages.jsonl.gz")
+PAIRS = os.path.join(SHARED, "data", "typos-dev", "pairs.jsonl")
+CONTEXT = os.path.join(SHARED, "data", "typos-dev", "context.jsonl")
+TOKEN = re.compile(r"\w+")
+
+
+def seed() -> tuple[bool, list[str]]:
+    text = open(SEED + ".txt", encoding="utf-8").read()
+    want = open(SEED + ".expected.txt", encoding="utf-8").read()
+    res = cleaner.Pipeline().clean(text)
+    fixes = [f"{e.before}->{e.after}" for e in res.edits if e.normaliser == "fix_typos"]
+    return res.text == want, fixes
+
+
+def clean_prose(show: bool, limit: int | None) -> dict:
+    """Every change on truth_text (clean news prose), and the speed of the pass."""
+    texts = []
+    with gzip.open(PAGES, "rt", encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if limit and i >= limit:
+                break
+            t = json.loads(line).get("truth_text") or ""
+            if t:
+                texts.append(t)
+    tokens = sum(len(TOKEN.findall(t)) for t in texts)
+    nbytes = sum(len(t.encode("utf-8")) for t in texts)
+    changes = []
+    lexicon()  # load once, outside the timing
+    t0 = time.process_time()
+    for t in texts:
+        fix_typos(t)
+    cpu = time.process_time() - t0
+    for di, t in enumerate(texts):
+        log: list = []
+        fix_typos(t, log)
+        for e in log:
+            changes.append((di, e, t[max(0, e.start - 50): e.end + 50].replace("\n", " ")))
+    if show:
+        for di, e, ctx in changes:
+            print(f"  doc {di}: {e.before!r} -> {e.after!r}  | {ctx}\n      {e.reason}")
+    return {"docs": len(texts), "tokens": tokens, "bytes": nbytes, "changes": len(changes),
+            "per10k": len(changes) / tokens * 1e4 if tokens else 0.0, "cpu": cpu,
+            "mbps": nbytes / 1e6 / cpu if cpu else float("inf"),
+            "list": [(e.before, e.after) for _d, e, _c in changes]}
+
+
+def isolated() -> dict[str, dict]:
+    """Each misspelling alone (``lang='en'``: one word is too short to identify)."""
+    by: dict[str, Counter] = {}
+    for line in open(PAIRS, encoding="utf-8"):
+        d = json.loads(line)
+        c = by.setdefault(d["source"], Counter())
+        out = fix_typos(d["typo"], lang="en")
+        c["n"] += 1
+        if out == d["correct"]:
+            c["right"] += 1
+        elif out != d["typo"]:
+            c["wrong"] += 1
+    return {k: {"n": v["n"], "accuracy": v["right"] / v["n"], "wrong": v["wrong"] / v["n"],
+                "right_n": v["right"], "wrong_n": v["wrong"]} for k, v in by.items()}
+
+
+def in_context(show: bool) -> dict[str, dict]:
+    """Precision of the changes made on sentences with real typos, per source."""
+    by: dict[str, Counter] = {}
+    bad: list[str] = []
+    for line in open(CONTEXT, encoding="utf-8"):
+        d = json.loads(line)
+        src = d["source"]
+        c = by.setdefault(src, Counter())
+        gold = {e["i"]: e["correct"] for e in d["edits"]}
+        c["typos"] += len(gold)
+        text = d["corrupt"]
+        starts = [m.start() for m in re.finditer(r"\S+", text)]
+        log: list = []
+        fix_typos(text, log, lang="en")
+        for e in log:
+            i = max(j for j, s in enumerate(starts) if s <= e.start)
+            tok = text[starts[i]:].split(None, 1)[0]
+            fixed = tok[: e.start - starts[i]] + e.after + tok[e.end - starts[i]:]
+            c["changes"] += 1
+            if gold.get(i) is not None and fixed == gold[i]:
+                c["right"] += 1
+            else:
+                bad.append(f"{src}: {e.before!r}->{e.after!r} (gold {gold.get(i)!r}) | {text[:120]}")
+    if show:
+        print("  wrong in-context changes:")
+        for b in bad:
+            print("   ", b)
+    return {k: {"typos": v["typos"], "changes": v["changes"], "right": v["right"],
+                "precision": v["right"] / v["changes"] if v["changes"] else 1.0,
+                "recall": v["right"] / v["typos"] if v["typos"] else 0.0} for k, v in by.items()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--show", action="store_true", help="print every change on clean prose")
+    ap.add_argument("--write", action="store_true", help="record the figures in RESULTS.md")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N dev pages")
+    a = ap.parse_args()
+    ok, fixes = seed()
+    lines = ["## Typo fixer (`benchmarks/typos.py`)", "",
+             f"- Seed `000_1dec940700b5f20e`: output equals expected: **{ok}**; fixes {', '.join(fixes)}"]
+    cp = clean_prose(a.show, a.limit)
+    lines.append(f"- Clean prose (`truth_text`, {cp['docs']} pages, {cp['tokens']:,} tokens): "
+                 f"**{cp['changes']} changes = {cp['per10k']:.2f} per 10,000 tokens** (target <= 0.5; "
+                 "read by hand, see docs/typos.md for which are real typos)")
+    if cp["list"]:
+        lines.append("  - changes: " + ", ".join(f"{b}->{x}" for b, x in cp["list"]))
+    lines.append(f"- Speed: {cp['bytes'] / 1e6:.1f} MB in {cp['cpu']:.2f} CPU s = **{cp['mbps']:.1f} MB/s** "
+                 "(language id included, data loaded beforehand; target >= 20)")
+    for src, r in sorted(isolated().items()):
+        lines.append(f"- `{src}` (each word alone, {r['n']} pairs): **accuracy {r['accuracy']:.3f}** "
+                     f"({r['right_n']}), **wrong {r['wrong']:.3f}** ({r['wrong_n']})"
+                     + (" (target accuracy >= 0.60, wrong <= 0.04)" if src == "wiki-common" else ""))
+    for src, r in sorted(in_context(a.show).items()):
+        lines.append(f"- `{src}` in context ({r['typos']} typos): {r['changes']} changes, {r['right']} right: "
+                     f"**precision {r['precision']:.3f}**, recall {r['recall']:.3f} (target precision >= 0.95)")
+    body = "\n".join(lines)
+    print(body)
+    if a.write:
+        from benchmarks._results import stamp, write_section
+
+        write_section("typos", body + f"\n\n_{stamp()}_")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
