@@ -15,7 +15,7 @@ import orjson
 from . import registry
 from .config import ConfigError, PipelineConfig
 from .io import InputError
-from .runner import default_workers, run
+from .runner import MAX_RECORD_BYTES, Interrupted, WorkerDied, default_workers, run, run_shards
 
 DEFAULT_COMMAND = "run"
 
@@ -87,6 +87,13 @@ def build_config(config_file: str | None, overrides: dict[str, Any]) -> Pipeline
 @click.option("--enable", multiple=True, help="Switch a registered detector on (repeatable).")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when stderr is a terminal).")
 @click.option("--no-typos", "no_typos", is_flag=True, default=False, help="Switch the typo fixer off (config key normalisers.typos).")
+@click.option("--strict", is_flag=True, default=False, help="Stop at the first bad record (exit 1) instead of rejecting it and going on.")
+@click.option("--max-record-bytes", type=int, default=MAX_RECORD_BYTES, show_default=True,
+              help="Reject longer records (lines) with their size, without reading them into memory; 0: no limit.")
+@click.option("--learn", "learn_first", is_flag=True, default=False, help="Two passes: learn each site's boilerplate from INPUT, then clean (site_boilerplate).")
+@click.option("--profile", "profile", default=None, help="Clean with a site profile made by `clean learn` (site_boilerplate).")
+@click.option("--site-field", default=None, help="With --learn/--profile: record field naming the site (default: registrable domain of url).")
+@click.option("--learn-memory", default="512M", show_default=True, help="With --learn: memory cap of the learner's tables.")
 def run_cmd(
     inputs: tuple[str, ...],
     output: str,
@@ -101,8 +108,19 @@ def run_cmd(
     enable: tuple[str, ...],
     progress: bool | None,
     no_typos: bool = False,
+    learn_first: bool = False,
+    profile: str | None = None,
+    site_field: str | None = None,
+    learn_memory: str = "512M",
+    strict: bool = False,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> None:
-    """Clean JSONL dumps INPUT... (``-`` is stdin) into OUTPUT, in input order."""
+    """Clean JSONL dumps INPUT... (``-`` is stdin) into OUTPUT, in input order.
+
+    With one folder as INPUT and a folder as OUTPUT, each shard (``*.json*`` file) is
+    cleaned into the same relative path under OUTPUT, its rejects beside it; a rerun
+    skips shards whose output is complete (see docs/reliability.md).
+    """
     try:
         cfg = build_config(config_file, {"mode": mode, "text_field": text_field, "drop_empty": drop_empty,
                                            "normalisers.typos": False if no_typos else None})
@@ -112,6 +130,17 @@ def run_cmd(
             names += [n for n in enable if n not in names]
             d["detectors"]["enabled"] = names
             cfg = PipelineConfig.from_dict(d)
+        if learn_first or profile or site_field is not None:
+            from .learn import prepare_profile
+            from .profile import ProfileError
+
+            try:
+                cfg, _tmp = prepare_profile(list(inputs), cfg, learn_first, profile, site_field, learn_memory,
+                                                   workers if workers and workers > 0 else default_workers(),
+                                                   sys.stderr.isatty() if progress is None else progress)
+            except (InputError, ProfileError, ValueError) as exc:
+                _fail(str(exc), 1 if isinstance(exc, (InputError, ProfileError)) else 2)
+                return
         for spec in cfg.detectors:  # fail early, in the main process, on a bad detector
             registry.create(spec.name, **spec.kwargs())
     except (ConfigError, KeyError, TypeError) as exc:
@@ -119,21 +148,40 @@ def run_cmd(
         return
     for name, err in registry.plugin_errors().items():
         click.echo(f"clean: warning: detector plugin {name!r} failed to load: {err}", err=True)
+    if rejects is not None and len(inputs) == 1 and os.path.isdir(inputs[0]):
+        _fail("--rejects: with a folder input, each shard's rejects sit beside its output")
+        return
     if rejects is None:
         rejects = "-" if output == "-" else output + ".rejects.jsonl"
         if rejects == "-":
             rejects = None  # stdout is the output; rejects go to stderr below
     n = workers if workers and workers > 0 else default_workers()
     show = sys.stderr.isatty() if progress is None else progress
+    folder = len(inputs) == 1 and os.path.isdir(inputs[0])
+    limit = max_record_bytes if max_record_bytes and max_record_bytes > 0 else None
     try:
-        st = run(list(inputs), output, cfg, workers=n, rejects=rejects, progress=show, stderr_rejects=rejects is None)
-    except InputError as exc:
+        if folder:
+            rep = run_shards(inputs[0], output, cfg, workers=n, progress=show, strict=strict, max_record_bytes=limit)
+            st = rep.stats
+        else:
+            st = run(list(inputs), output, cfg, workers=n, rejects=rejects, progress=show,
+                     stderr_rejects=rejects is None, strict=strict, max_record_bytes=limit)
+    except (InputError, WorkerDied) as exc:
         _fail(str(exc), 1)
         return
-    except KeyboardInterrupt:
-        click.echo("clean: interrupted; no output was written", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        kept = "finished shards are kept; rerun to resume" if folder else "no output was written"
+        click.echo(f"clean: interrupted; {kept}", err=True)
+        sys.exit(exc.exit_code if isinstance(exc, Interrupted) else 130)
+    if folder:
+        rejects = os.path.join(output, "*.rejects.jsonl")
+        for path, err in rep.failed:
+            click.echo(f"clean: error: {path}: {err}; shard not written", err=True)
+        click.echo(f"clean: {len(rep.done):,} shards cleaned, {len(rep.skipped):,} skipped (already complete), "
+                   f"{len(rep.failed):,} failed", err=True)
     summary = st.as_dict()
+    if folder:
+        summary["shards"] = {"cleaned": rep.done, "skipped": rep.skipped, "failed": [list(f) for f in rep.failed]}
     if stats_path:
         try:
             with open(stats_path, "wb") as f:
@@ -148,6 +196,8 @@ def run_cmd(
         + f"; characters removed: {removed}",
         err=True,
     )
+    if folder and rep.failed:
+        sys.exit(1)
 
 
 @main.command("detectors")
@@ -161,6 +211,11 @@ def detectors_cmd() -> None:
         click.echo(f"{name:<20} {flag}  {registry.describe(name)}")
     for name, err in registry.plugin_errors().items():
         click.echo(f"{name:<20} ERR  failed to load: {err}")
+
+
+from .learn import learn_cmd  # noqa: E402  (clean learn; imports build_config lazily)
+
+main.add_command(learn_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,9 @@ they do not bound memory.  :func:`ordered_map` submits at most ``max_in_flight``
 batches, always yields the oldest one first, and so keeps input order and memory flat.
 ``workers == 1`` runs the same function in-process: the reference the tests compare
 every other worker count against.
+
+When the consumer stops early (an exception, Ctrl-C, ``close()``), the worker processes
+are terminated at once, so an interrupted run ends within seconds.
 """
 from __future__ import annotations
 
@@ -52,4 +55,13 @@ def ordered_map(
     finally:
         for f in pending:
             f.cancel()
+        procs = [] if ok else list((getattr(ex, "_processes", None) or {}).values())
+        if not ok:
+            # interrupted, or the consumer stopped early: stop the workers now rather
+            # than after their current batch (they take SIGTERM's default action)
+            for p in procs:
+                if p.is_alive():
+                    p.terminate()
         ex.shutdown(wait=ok, cancel_futures=True)
+        for p in procs:
+            p.join(timeout=5)
