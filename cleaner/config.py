@@ -7,6 +7,7 @@ The keys (the same in TOML, in a dict and for ``clean --config``)::
     spans_field = "cleaner_spans"  # annotate mode: where the spans go
     edits_field = "cleaner_edits"  # annotate mode: where word edits (typos) go
     drop_empty = false           # drop records whose text became empty
+    html_field = "html"          # HTML mode: clean the page in this field into text_field
 
     [normalisers]
     whitespace = true            # line endings, zero-width, spaces, blank lines
@@ -41,7 +42,7 @@ from .detectors import DEFAULT_DETECTORS
 from .normalisers import GROUPS, POST, POST_DEFAULTS
 
 MODES = ("delete", "annotate")
-_TOP = {"mode", "text_field", "spans_field", "edits_field", "drop_empty", "normalisers", "detectors"}
+_TOP = {"mode", "text_field", "spans_field", "edits_field", "drop_empty", "html_field", "normalisers", "detectors"}
 
 
 class ConfigError(ValueError):
@@ -82,6 +83,8 @@ class PipelineConfig:
     spans_field: str = "cleaner_spans"
     edits_field: str = "cleaner_edits"
     drop_empty: bool = False
+    #: HTML mode (cleaner.html): the field holding raw HTML, or None for text mode
+    html_field: str | None = None
     whitespace: bool = True
     control_chars: bool = True
     unicode: str | None = "NFC"
@@ -148,6 +151,7 @@ class PipelineConfig:
             spans_field=str(d.get("spans_field", "cleaner_spans")),
             edits_field=str(d.get("edits_field", "cleaner_edits")),
             drop_empty=bool(d.get("drop_empty", False)),
+            html_field=str(d["html_field"]) if d.get("html_field") else None,
             whitespace=bool(norm.get("whitespace", True)),
             control_chars=bool(norm.get("control_chars", True)),
             unicode=uni or None,
@@ -185,6 +189,7 @@ class PipelineConfig:
             "spans_field": self.spans_field,
             "edits_field": self.edits_field,
             "drop_empty": self.drop_empty,
+            "html_field": self.html_field,
             "normalisers": norm,
             "detectors": det,
         }
