@@ -79,6 +79,7 @@ def build_config(config_file: str | None, overrides: dict[str, Any]) -> Pipeline
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML configuration file.")
 @click.option("--mode", type=click.Choice(["delete", "annotate"]), default=None, help="Delete spans, or keep the text and add the spans.")
 @click.option("--text-field", default=None, help="Field holding the text (default: text).")
+@click.option("--html-field", default=None, help="HTML mode: clean the raw page in this field into --text-field (see docs/html-mode.md).")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: CPU count).")
 @click.option("--rejects", default=None, help="Where bad lines go, with line number and reason (default: OUTPUT.rejects.jsonl).")
 @click.option("--drop-empty", is_flag=True, default=None, help="Drop records whose text became empty (counted).")
@@ -106,6 +107,7 @@ def run_cmd(
     no_typos: bool = False,
     strict: bool = False,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    html_field: str | None = None,
 ) -> None:
     """Clean JSONL dumps INPUT... (``-`` is stdin) into OUTPUT, in input order.
 
@@ -114,7 +116,7 @@ def run_cmd(
     skips shards whose output is complete (see docs/reliability.md).
     """
     try:
-        cfg = build_config(config_file, {"mode": mode, "text_field": text_field, "drop_empty": drop_empty,
+        cfg = build_config(config_file, {"mode": mode, "text_field": text_field, "drop_empty": drop_empty, "html_field": html_field,
                                            "normalisers.typos": False if no_typos else None})
         if disable or enable:
             d = cfg.to_dict()

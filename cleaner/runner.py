@@ -22,6 +22,8 @@ from typing import Any, Iterable, Iterator
 import orjson
 
 from .config import PipelineConfig
+from . import warc as _warc
+from .html import record_text as html_record_text
 from .io import AtomicOutput, InputError, OversizeLine, check_readable, iter_lines, remove_stale_tmp
 from .parallel import ordered_map
 from .pipeline import DetectorError, Pipeline
@@ -229,6 +231,7 @@ def process_batch(batch: Batch) -> BatchResult:
     rej: list[bytes] = []
     first_bad: tuple[int, str] | None = None
     field_ = cfg.text_field
+    html_mode = cfg.html_field is not None
     annotate = cfg.mode == "annotate"
     oversize = batch.oversize
     for k, raw in enumerate(batch.lines):
@@ -238,6 +241,7 @@ def process_batch(batch: Batch) -> BatchResult:
         reason = None
         kind = ""
         exact = True
+        html_text = None
         if oversize and k in oversize:
             reason, kind = oversize[k], "record over the size limit"
         else:
@@ -253,12 +257,14 @@ def process_batch(batch: Batch) -> BatchResult:
             else:
                 if type(rec) is not dict:
                     reason = kind = f"not a JSON object ({type(rec).__name__})"
+                elif html_mode or _warc.HTML_KEY in rec or _warc.REJECT_KEY in rec:
+                    html_text, reason, kind = html_record_text(rec, cfg.html_field)  # HTML mode
                 elif field_ not in rec:
                     reason = kind = f"missing text field {field_!r}"
                 elif type(rec[field_]) is not str:
                     reason = kind = f"text field {field_!r} is {type(rec[field_]).__name__}, not a string"
         if reason is None:
-            text = rec[field_]
+            text = rec[field_] if html_text is None else html_text
             if not exact:
                 try:
                     text.encode("utf-8")
@@ -343,7 +349,8 @@ def make_batches(
         n = 0
         over: dict[int, str] | None = None
         try:
-            for line in iter_lines(src, max_record_bytes):
+            # a WARC file becomes one JSON line per response record (cleaner/warc.py)
+            for line in _warc.iter_warc_lines(src) if _warc.is_warc(src) else iter_lines(src, max_record_bytes):
                 if type(line) is OversizeLine:
                     if over is None:
                         over = {}

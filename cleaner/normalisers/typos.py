@@ -203,6 +203,11 @@ def _derived(lx: _Lexicon, word: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def _derived_cached(word: str) -> str | None:
+    return _derived(lexicon(), word)
+
+
 def _allowed(word: str, cand: str, kind: str, token_zipf: float) -> bool:
     """Edits that are too often a real word's relation rather than a slip are refused."""
     n = len(word)
@@ -363,14 +368,15 @@ def _neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None
     return left, right
 
 
-def _local_english(lx: _Lexicon, text: str, start: int, end: int) -> bool:
+def _local_english(lx: _Lexicon, text: str, start: int, end: int, typos: frozenset[str] = frozenset()) -> bool:
     """Most lowercase words within ~60 characters are dictionary words (not a quote in
-    another language inside an English page).  Too few words to tell: True."""
+    another language inside an English page).  Other candidate typos (``typos``) do not
+    count either way.  Too few words to tell: True."""
     words = [w for w in _ALPHA.findall(text, max(0, start - 60), start) + _ALPHA.findall(text, end, end + 60)
-             if w.islower()]
+             if w.islower() and w not in typos]
     if len(words) < 3:
         return True
-    known = sum(1 for w in words if w in lx.protected)
+    known = sum(1 for w in words if w in lx.protected or _derived_cached(w) is not None)
     return known >= MIN_LOCAL_ENGLISH * len(words)
 
 
@@ -442,6 +448,7 @@ def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = No
     if not words:
         return text
     todo: list[tuple[int, int, str, str]] = []
+    typos = frozenset(words)
     for word in words:
         starts = _occurrences(text, word)
         if len(starts) != 1:
@@ -450,7 +457,7 @@ def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = No
             continue  # the document also writes it capitalised: a name or a term
         start = starts[0]
         end = start + len(word)
-        if _line_is_code(text, start, end) or not _local_english(lx, text, start, end):
+        if _line_is_code(text, start, end) or not _local_english(lx, text, start, end, typos):
             continue
         left, right = _neighbours(text, start, end)
         verdict = decide(word, left, right)
