@@ -761,3 +761,36 @@ def clean_html(html: str | bytes, url: str | None = None) -> str:
 def iter_kept(blocks: Iterable[HtmlBlock]) -> Iterable[str]:
     """The text of the kept blocks."""
     return (b.text for b in blocks if b.kept)
+
+
+def record_text(rec: dict[str, Any], html_field: str | None) -> tuple[str | None, str | None, str]:
+    """HTML mode for one JSON record of the streaming job (:mod:`cleaner.runner`).
+
+    Returns ``(text, None, "")`` with the kept blocks of the page (before the text
+    detectors, which the runner applies), or ``(None, reason, kind)`` for a reject.
+    A WARC record (see :mod:`cleaner.warc`) carries its page under ``HTML_KEY``, which is
+    removed from the record, or a reject reason under ``REJECT_KEY``.
+
+    >>> record_text({"html": "<p>" + "The rain in Spain falls on the plain. " * 6 + "</p>"}, "html")[0][:20]
+    'The rain in Spain fa'
+    >>> record_text({"id": 1}, "html")
+    (None, "missing HTML field 'html'", 'missing HTML field')
+    """
+    from .warc import HTML_KEY, REJECT_KEY
+
+    if REJECT_KEY in rec:
+        reason = str(rec.pop(REJECT_KEY))
+        return None, reason, reason.split(" (", 1)[0]
+    if HTML_KEY in rec:
+        html = rec.pop(HTML_KEY)
+    elif html_field is None:
+        return None, "no HTML field configured", "no HTML field configured"
+    elif html_field not in rec:
+        return None, f"missing HTML field {html_field!r}", "missing HTML field"
+    else:
+        html = rec[html_field]
+    if not isinstance(html, str):
+        kind = "HTML field is not a string"
+        return None, f"HTML field is {type(html).__name__}, not a string", kind
+    url = rec.get("url")
+    return extract(html, url if isinstance(url, str) else None, pipeline=False).extracted, None, ""

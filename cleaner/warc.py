@@ -1,0 +1,157 @@
+"""WARC input: each response record becomes one JSON line for the ordinary job.
+
+``clean crawl.warc.gz -o out.jsonl`` works because :func:`is_warc` recognises the file
+(by its first bytes, after gzip/zstd) and :func:`iter_warc_lines` turns every WARC
+``response`` record into a JSON line::
+
+    {"url": ..., "date": ..., "record_id": ..., "content_type": ..., "<HTML_KEY>": "<page>"}
+
+The runner cleans ``HTML_KEY`` with HTML mode into the text field and drops the HTML, so
+the output record is ``{url, date, record_id, content_type, text}``.  A response that
+is not an HTML page (an image, a PDF, a redirect, an HTTP error) becomes a line carrying
+``REJECT_KEY`` with the reason, and the runner sends it to the rejects file.  Other
+record types (``warcinfo``, ``request``, ``metadata``) are not documents and are skipped.
+
+The record numbers the runner reports as "line" numbers count the response records.
+Reading needs one of the optional packages ``fastwarc`` (preferred, fast) or
+``warcio`` (``pip install 'cleaner[warc]'``).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import orjson
+
+from .io import InputError, open_input
+
+#: the JSON key under which a WARC record's decoded page travels to the worker
+HTML_KEY = "_cleaner_html"
+#: the JSON key carrying a reject reason for a record that is not a page
+REJECT_KEY = "_cleaner_reject"
+#: pages bigger than this (bytes of payload) are rejected rather than parsed
+MAX_PAYLOAD = 20 << 20
+
+WARC_MAGIC = b"WARC/"
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml")
+
+
+def is_warc(path: str) -> bool:
+    """True when ``path`` (possibly gzip- or zstd-compressed) starts with ``WARC/``."""
+    if path == "-":
+        return False  # stdin cannot be peeked and re-read; WARC input needs a file
+    try:
+        f = open_input(path)
+    except InputError:
+        return False  # the ordinary reader reports the error
+    try:
+        head = f.read(5)
+    except Exception:
+        return False
+    finally:
+        f.close()
+    return head == WARC_MAGIC
+
+
+def _line(rec: dict[str, Any]) -> bytes:
+    return orjson.dumps(rec) + b"\n"
+
+
+def _is_html(content_type: str, payload: bytes) -> bool:
+    ct = content_type.split(";", 1)[0].strip().lower()
+    if ct in _HTML_TYPES:
+        return True
+    if not ct or ct in ("application/octet-stream", "text/plain", "unknown/unknown"):
+        head = payload[:1024].lstrip().lower()
+        return head.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml"))
+    return False
+
+
+def record_line(
+    url: str, date: str | None, record_id: str | None, status: int | None, content_type: str, payload: bytes
+) -> bytes:
+    """The JSON line for one response record (a page, or a reject with its reason)."""
+    from .html import decode_html
+
+    meta: dict[str, Any] = {"url": url, "date": date, "record_id": record_id, "content_type": content_type}
+    if status is not None and not 200 <= status < 300:
+        meta[REJECT_KEY] = f"HTTP status {status}"
+    elif len(payload) > MAX_PAYLOAD:
+        meta[REJECT_KEY] = f"payload of {len(payload):,} bytes is over the {MAX_PAYLOAD:,}-byte limit"
+    elif not _is_html(content_type, payload):
+        meta[REJECT_KEY] = f"not an HTML page (content type {content_type or 'missing'!r})"
+    else:
+        meta[HTML_KEY] = decode_html(payload, content_type)[0]
+    return _line(meta)
+
+
+def _fastwarc(f: Any) -> Iterator[bytes]:
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    for rec in ArchiveIterator(f, record_types=WarcRecordType.response, parse_http=True):
+        h = rec.headers
+        http = rec.http_headers
+        status = http.status_code if http is not None else None
+        ct = (http.get("Content-Type") if http is not None else None) or ""
+        date = rec.record_date.strftime("%Y-%m-%dT%H:%M:%SZ") if rec.record_date else h.get("WARC-Date")
+        payload = rec.reader.read(MAX_PAYLOAD + 1)
+        yield record_line(h.get("WARC-Target-URI") or "", date, rec.record_id, status, ct, payload)
+
+
+def _warcio(f: Any) -> Iterator[bytes]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    for rec in ArchiveIterator(f):
+        if rec.rec_type != "response":
+            continue
+        h = rec.rec_headers
+        http = rec.http_headers
+        status = None
+        ct = ""
+        if http is not None:
+            try:
+                status = int((http.get_statuscode() or "0"))
+            except ValueError:
+                status = 0
+            ct = http.get_header("Content-Type") or ""
+        payload = rec.content_stream().read(MAX_PAYLOAD + 1)
+        yield record_line(h.get_header("WARC-Target-URI") or "", h.get_header("WARC-Date"),
+                          h.get_header("WARC-Record-ID"), status, ct, payload)
+
+
+def backend() -> str | None:
+    """The installed WARC reader: ``"fastwarc"``, ``"warcio"`` or None."""
+    for name in ("fastwarc", "warcio"):
+        try:
+            __import__(name)
+            return name
+        except ImportError:
+            continue
+    return None
+
+
+def iter_warc_lines(path: str, reader: str | None = None) -> Iterator[bytes]:
+    """One JSON line (bytes, with ``\\n``) per response record of the WARC file ``path``.
+
+    Raises :class:`InputError` when no WARC reader is installed or the file is damaged.
+    """
+    reader = reader or backend()
+    if reader is None:
+        raise InputError(path, "is a WARC file; reading it needs fastwarc or warcio (pip install 'cleaner[warc]')")
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        raise InputError(path, exc.strerror or str(exc)) from None
+    try:
+        it = _fastwarc(f) if reader == "fastwarc" else _warcio(f)
+        while True:
+            try:
+                line = next(it)
+            except StopIteration:
+                break
+            except InputError:
+                raise
+            except Exception as exc:  # a damaged archive: report it like a damaged .gz
+                raise InputError(path, f"damaged WARC file ({type(exc).__name__}: {exc})") from None
+            yield line
+    finally:
+        f.close()
