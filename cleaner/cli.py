@@ -91,6 +91,10 @@ def build_config(config_file: str | None, overrides: dict[str, Any]) -> Pipeline
 @click.option("--strict", is_flag=True, default=False, help="Stop at the first bad record (exit 1) instead of rejecting it and going on.")
 @click.option("--max-record-bytes", type=int, default=MAX_RECORD_BYTES, show_default=True,
               help="Reject longer records (lines) with their size, without reading them into memory; 0: no limit.")
+@click.option("--learn", "learn_first", is_flag=True, default=False, help="Two passes: learn each site's boilerplate from INPUT, then clean (site_boilerplate).")
+@click.option("--profile", "profile", default=None, help="Clean with a site profile made by `clean learn` (site_boilerplate).")
+@click.option("--site-field", default=None, help="With --learn/--profile: record field naming the site (default: registrable domain of url).")
+@click.option("--learn-memory", default="512M", show_default=True, help="With --learn: memory cap of the learner's tables.")
 def run_cmd(
     inputs: tuple[str, ...],
     output: str,
@@ -105,6 +109,10 @@ def run_cmd(
     enable: tuple[str, ...],
     progress: bool | None,
     no_typos: bool = False,
+    learn_first: bool = False,
+    profile: str | None = None,
+    site_field: str | None = None,
+    learn_memory: str = "512M",
     strict: bool = False,
     max_record_bytes: int = MAX_RECORD_BYTES,
     html_field: str | None = None,
@@ -124,6 +132,17 @@ def run_cmd(
             names += [n for n in enable if n not in names]
             d["detectors"]["enabled"] = names
             cfg = PipelineConfig.from_dict(d)
+        if learn_first or profile or site_field is not None:
+            from .learn import prepare_profile
+            from .profile import ProfileError
+
+            try:
+                cfg, _tmp = prepare_profile(list(inputs), cfg, learn_first, profile, site_field, learn_memory,
+                                                   workers if workers and workers > 0 else default_workers(),
+                                                   sys.stderr.isatty() if progress is None else progress)
+            except (InputError, ProfileError, ValueError) as exc:
+                _fail(str(exc), 1 if isinstance(exc, (InputError, ProfileError)) else 2)
+                return
         for spec in cfg.detectors:  # fail early, in the main process, on a bad detector
             registry.create(spec.name, **spec.kwargs())
     except (ConfigError, KeyError, TypeError) as exc:
@@ -194,6 +213,11 @@ def detectors_cmd() -> None:
         click.echo(f"{name:<20} {flag}  {registry.describe(name)}")
     for name, err in registry.plugin_errors().items():
         click.echo(f"{name:<20} ERR  failed to load: {err}")
+
+
+from .learn import learn_cmd  # noqa: E402  (clean learn; imports build_config lazily)
+
+main.add_command(learn_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

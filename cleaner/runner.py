@@ -22,6 +22,7 @@ from typing import Any, Iterable, Iterator
 import orjson
 
 from .config import PipelineConfig
+from .document import Document
 from . import warc as _warc
 from .html import record_text as html_record_text
 from .io import AtomicOutput, InputError, OversizeLine, check_readable, iter_lines, remove_stale_tmp
@@ -272,7 +273,7 @@ def process_batch(batch: Batch) -> BatchResult:
                     reason = kind = "text holds lone surrogates (not valid Unicode)"
         if reason is None:
             try:
-                res = pipe.clean(text, record_edits=annotate)
+                res = pipe.clean(Document(text, rec), record_edits=annotate)  # meta: url etc.
             except DetectorError as exc:
                 reason, kind = str(exc), "detector error"
             except Exception as exc:  # a bug must not end a run of thousands of shards

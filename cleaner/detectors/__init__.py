@@ -11,6 +11,7 @@ from .furniture import PageFurniture
 from .legal import Copyright, GdprNotice
 from .linkfarm import LinkFarm
 from .separators import Separators
+from .site import SiteBoilerplate  # needs a profile: not in the default list
 
 #: detectors the default pipeline runs, in order
 DEFAULT_DETECTORS: tuple[str, ...] = (
@@ -33,6 +34,7 @@ __all__ = [
     "PageFurniture",
     "PublisherFooter",
     "Separators",
+    "SiteBoilerplate",
     "load_patterns",
     "parse_patterns",
 ]
