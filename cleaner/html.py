@@ -51,6 +51,8 @@ STOPWORDS_LOW = 0.30
 STOPWORDS_HIGH = 0.32
 MAX_LINK_DENSITY = 0.2
 MAX_HEADING_DISTANCE = 200
+#: short blocks without links inside the main region are kept (headline, byline, list items)
+SHORT_IN_REGION = True
 #: a boilerplate class/id cue is ignored on an element holding this share of the prose
 VOID_SHARE = 0.5
 
@@ -292,6 +294,7 @@ class _Container:
     cue: str | None = None  # boilerplate word (or tag) when a boilerplate container
     content: bool = False
     comment: bool = False
+    el: int = -1  # element number (of the block-level element itself or its nearest block ancestor)
     void: bool = False  # a boilerplate cue voided because the element holds the article
 
 
@@ -462,7 +465,7 @@ def segment(root: Any, comments: bool = True) -> tuple[list[HtmlBlock], list[_Co
                         containers[ci].void = True
                     for ci in comment_stack:
                         containers[ci].void = True
-                    containers.append(_Container(_describe(el, tag), content=True))
+                    containers.append(_Container(_describe(el, tag), content=True, el=anc[-1] if anc else 0))
                     content_stack.append(len(containers) - 1)
                     pc = True
                 elif cue is not None and cue in comment_words:
@@ -673,15 +676,30 @@ def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str) -
                 break
         boiler.append(bo)
     region, rscore = _region(blocks, boiler)
+    # The region grows to the <article>/<main>/articleBody that holds it, so that the
+    # headline and byline above the body (and its lists and subheadings) are judged in it.
+    content_els = {c.el for c in containers if c.content and c.el > 0}
+    if content_els and region >= 0:
+        for b in blocks:
+            if region in b.anc:
+                chain = b.anc[: b.anc.index(region) + 1]
+                for a in reversed(chain[1:]):  # never the outermost element
+                    if a in content_els:
+                        region = a
+                        break
+                break
     inside = [region in b.anc or (b.comment_el >= 0 and not containers[b.comment_el].void) for b in blocks]
     classes = []
     for b, bo, ins in zip(blocks, boiler, inside):
         c = b.cf_class
         if bo:
-            # chrome: dropped in the end; a tiny button ("Tweet", "0") neither carries
-            # nor cuts the context, a longer one cuts it
-            c = "short" if len(b.text) < 20 else "bad"
+            # chrome: dropped in the end; inside the region (a share bar between the
+            # headline and the body) or tiny ("Tweet", "0") it neither carries nor cuts
+            # the context, elsewhere it cuts it
+            c = "short" if ins or len(b.text) < 20 else "bad"
         elif ins and c == "neargood":
+            c = "good"
+        elif ins and c == "short" and SHORT_IN_REGION:
             c = "good"
         elif not ins and c in ("good", "neargood"):
             c = "neargood" if c == "good" and len(b.text) > 2 * LENGTH_HIGH else "short" if c == "good" else "bad"
