@@ -83,7 +83,10 @@ def build_config(config_file: str | None, overrides: dict[str, Any]) -> Pipeline
 @click.option("--workers", type=int, default=None, help="Worker processes (default: CPU count).")
 @click.option("--rejects", default=None, help="Where bad lines go, with line number and reason (default: OUTPUT.rejects.jsonl).")
 @click.option("--drop-empty", is_flag=True, default=None, help="Drop records whose text became empty (counted).")
-@click.option("--stats", "stats_path", default=None, help="Write the run summary as JSON to this file.")
+@click.option("--stats", "stats_path", default=None, help="Write the run summary as JSON to this file (with per-language and per-site counts).")
+@click.option("--report", "report_path", default=None, help="Write a self-contained HTML report of the run to this file (docs/report.md).")
+@click.option("--report-sample", type=click.IntRange(min=0), default=20, show_default=True, help="Documents in each of the report's samples (most cut, random).")
+@click.option("--report-id", "report_ids", multiple=True, help="Also show the document with this id in the report (repeatable).")
 @click.option("--disable", multiple=True, help="Switch a detector off (repeatable).")
 @click.option("--enable", multiple=True, help="Switch a registered detector on (repeatable).")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when stderr is a terminal).")
@@ -105,6 +108,9 @@ def run_cmd(
     rejects: str | None,
     drop_empty: bool | None,
     stats_path: str | None,
+    report_path: str | None,
+    report_sample: int,
+    report_ids: tuple[str, ...],
     disable: tuple[str, ...],
     enable: tuple[str, ...],
     progress: bool | None,
@@ -160,6 +166,15 @@ def run_cmd(
     n = workers if workers and workers > 0 else default_workers()
     show = sys.stderr.isatty() if progress is None else progress
     folder = len(inputs) == 1 and os.path.isdir(inputs[0])
+    if report_path and not os.path.isdir(os.path.dirname(os.path.abspath(report_path))):
+        _fail(f"{report_path}: no such folder")
+        return
+    collect = None
+    if (stats_path or report_path) and not folder:
+        from .stats import Collector
+
+        k = report_sample if report_path else 0
+        collect = Collector(k_top=k, k_random=k, pin_ids=report_ids if report_path else ())
     limit = max_record_bytes if max_record_bytes and max_record_bytes > 0 else None
     try:
         if folder:
@@ -167,7 +182,8 @@ def run_cmd(
             st = rep.stats
         else:
             st = run(list(inputs), output, cfg, workers=n, rejects=rejects, progress=show,
-                     stderr_rejects=rejects is None, strict=strict, max_record_bytes=limit)
+                     stderr_rejects=rejects is None, strict=strict, max_record_bytes=limit,
+                     collect=collect)
     except (InputError, WorkerDied) as exc:
         _fail(str(exc), 1)
         return
@@ -184,6 +200,15 @@ def run_cmd(
     summary = st.as_dict()
     if folder:
         summary["shards"] = {"cleaned": rep.done, "skipped": rep.skipped, "failed": [list(f) for f in rep.failed]}
+    if collect is not None:
+        summary.update(collect.as_dict())
+    if report_path:
+        from .report import write_report
+
+        try:
+            write_report(report_path, summary, collect, inputs=inputs)
+        except OSError as exc:
+            _fail(f"{report_path}: {exc.strerror or exc}", 1)
     if stats_path:
         try:
             with open(stats_path, "wb") as f:
@@ -218,6 +243,11 @@ def detectors_cmd() -> None:
 from .learn import learn_cmd  # noqa: E402  (clean learn; imports build_config lazily)
 
 main.add_command(learn_cmd)
+
+
+from .explain import explain_cmd  # noqa: E402  (clean explain; imports build_config lazily)
+
+main.add_command(explain_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,6 +28,7 @@ from .html import record_text as html_record_text
 from .io import AtomicOutput, InputError, OversizeLine, check_readable, iter_lines, remove_stale_tmp
 from .parallel import ordered_map
 from .pipeline import DetectorError, Pipeline
+from .stats import BatchCollector
 
 BATCH_BYTES = 1 << 20
 
@@ -52,21 +53,25 @@ class Interrupted(KeyboardInterrupt):
 
 _PIPELINE: Pipeline | None = None
 _CONFIG: PipelineConfig | None = None
+#: parameters of the per-batch statistics/report collector (cleaner.stats), or None
+_COLLECT: dict[str, Any] | None = None
 
 
-def init_worker(config: dict[str, Any]) -> None:
-    """Build the pipeline once per process, from the plain config dict."""
-    global _PIPELINE, _CONFIG
+def init_worker(config: dict[str, Any], collect: dict[str, Any] | None = None) -> None:
+    """Build the pipeline once per process, from the plain config dict (``collect``: the
+    :class:`cleaner.stats.BatchCollector` parameters, when stats or a report are wanted)."""
+    global _PIPELINE, _CONFIG, _COLLECT
+    _COLLECT = collect
     _CONFIG = PipelineConfig.from_dict(config)
     _PIPELINE = Pipeline(_CONFIG)
 
 
-def init_pool_worker(config: dict[str, Any]) -> None:
+def init_pool_worker(config: dict[str, Any], collect: dict[str, Any] | None = None) -> None:
     """:func:`init_worker` for a worker process: the parent handles Ctrl-C (and stops
     its workers), and SIGTERM (which the parent sends on interruption) ends it at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    init_worker(config)
+    init_worker(config, collect)
 
 
 @dataclass
@@ -122,6 +127,8 @@ class BatchResult:
     error: tuple[str, str] | None = None
     #: ``(line, reason)`` of the batch's first rejected line (for ``strict``)
     first_bad: tuple[int, str] | None = None
+    #: the batch's cleaner.stats.BatchCollector, when one was asked for
+    report: Any = None
 
 
 def _reject(source: str, lineno: int, reason: str, raw: bytes, prefix: bool = False) -> bytes:
@@ -235,6 +242,7 @@ def process_batch(batch: Batch) -> BatchResult:
     html_mode = cfg.html_field is not None
     annotate = cfg.mode == "annotate"
     oversize = batch.oversize
+    coll = BatchCollector(**_COLLECT) if _COLLECT is not None else None
     for k, raw in enumerate(batch.lines):
         lineno = batch.first_line + k
         st.records_in += 1
@@ -292,6 +300,8 @@ def process_batch(batch: Batch) -> BatchResult:
                     st.dropped_empty += 1
                     st.chars_in += len(text)
                     _count_spans(st, res.spans)
+                    if coll is not None:
+                        coll.add(batch.source, lineno, rec, res.source, res.spans)
                     continue
             try:
                 line = _dumps(rec, exact)
@@ -309,6 +319,8 @@ def process_batch(batch: Batch) -> BatchResult:
             continue
         st.chars_in += len(text)
         _count_spans(st, res.spans)
+        if coll is not None:
+            coll.add(batch.source, lineno, rec, res.source, res.spans)
         if annotate:
             st.chars_out += len(res.text) - sum(s.end - s.start for s in res.spans)
         else:
@@ -318,7 +330,7 @@ def process_batch(batch: Batch) -> BatchResult:
         out.append(line)
         out.append(b"\n")
         st.records_out += 1
-    return BatchResult(b"".join(out), b"".join(rej), st, batch.source, batch.last, batch.error, first_bad)
+    return BatchResult(b"".join(out), b"".join(rej), st, batch.source, batch.last, batch.error, first_bad, coll)
 
 
 def _count_spans(st: Stats, spans: Iterable[Any]) -> None:
@@ -427,6 +439,7 @@ def _results(
     batch_bytes: int,
     max_record_bytes: int | None,
     errors: str,
+    collect: dict[str, Any] | None = None,
 ) -> Iterator[BatchResult]:
     try:
         yield from ordered_map(
@@ -434,7 +447,7 @@ def _results(
             make_batches(inputs, batch_bytes, max_record_bytes, errors),
             workers=workers,
             initializer=init_worker if workers <= 1 else init_pool_worker,
-            initargs=(config.to_dict(),),
+            initargs=(config.to_dict(),) if collect is None else (config.to_dict(), collect),
         )
     except BrokenProcessPool:
         raise WorkerDied("a worker process died (killed by the system, out of memory?)") from None
@@ -461,6 +474,7 @@ def run(
     stderr_rejects: bool = False,
     strict: bool = False,
     max_record_bytes: int | None = MAX_RECORD_BYTES,
+    collect: Any = None,
 ) -> Stats:
     """Clean ``inputs`` into ``output`` (atomic) and bad lines into ``rejects``; with
     ``rejects=None`` they go to stderr when ``stderr_rejects`` is set (else they are only
@@ -469,6 +483,9 @@ def run(
     Raises :class:`~cleaner.io.InputError` (a missing, unreadable or damaged input, an
     output that cannot be written), :class:`BadRecord` (``strict``), :class:`Interrupted`
     (SIGINT/SIGTERM) or :class:`WorkerDied`; then neither output is touched.
+
+    ``collect``: a :class:`cleaner.stats.Collector`; each batch's per-document statistics
+    and sample candidates are merged into it (for ``--stats`` and ``--report``).
     """
     for src in inputs:  # fail before hours of work on a typo in the last name
         check_readable(src)
@@ -478,7 +495,8 @@ def run(
         rej_cm = AtomicOutput(rejects, keep_empty=False) if rejects else None
         with AtomicOutput(output) as out:
             rej_f = rej_cm.__enter__() if rej_cm else None
-            gen = _results(inputs, config, workers, batch_bytes, max_record_bytes, "raise")
+            gen = _results(inputs, config, workers, batch_bytes, max_record_bytes, "raise",
+                           None if collect is None else collect.params())
             try:
                 for res in gen:
                     _check_strict(res, strict)
@@ -489,6 +507,8 @@ def run(
                         sys.stderr.buffer.write(res.rejects)
                         sys.stderr.flush()
                     total.add(res.stats)
+                    if collect is not None and res.report is not None:
+                        collect.merge(res.report)
                     prog.update(total)
             except BaseException as exc:
                 gen.close()  # stops the workers now
