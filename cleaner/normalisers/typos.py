@@ -59,11 +59,16 @@ CONTEXT_SMOOTHING = 5.0e6
 MIN_LEN = 3
 MIN_LEN_ANY_EDIT = 5
 #: Share of the lowercase words around a token that must be dictionary words (English).
-MIN_LOCAL_ENGLISH = 0.9
+MIN_LOCAL_ENGLISH = 1.0
+LOCAL_WINDOW = 50
+#: Characters of the longest lines given to the language identifier (it costs ~5 ms per
+#: 1000 characters and runs only on documents with a fix to make).
+LANG_SAMPLE = 250
 
 # A whitespace-delimited chunk that is one lowercase word with ordinary punctuation around
 # it.  Anything else (hyphens, digits, @ / _ . inside, apostrophes, capitals) is left alone.
 _CHUNK = re.compile(r"[(\[\"'\u201c\u2018]*([a-z]{%d,})[)\]\"'\u201d\u2019.,;:!?]*" % MIN_LEN)
+_CHUNKS = re.compile(r"^" + _CHUNK.pattern + r"$", re.M)
 # A line holding any of these is treated as code or markup and left alone.
 _CODE_LINE = re.compile(r"[{}<>`|\\]|==|=>|\(\)|;\s*$|^\s{4}|^\t|://|www\.|\bdef |\breturn\b|\bvar |\bfunction\b")
 _ALPHA = re.compile(r"[A-Za-z]+")
@@ -213,6 +218,8 @@ def _allowed(word: str, cand: str, kind: str, token_zipf: float) -> bool:
     n = len(word)
     if kind == "transposition":
         return True
+    if word[0] != cand[0]:
+        return False  # writers rarely get the first letter wrong (rough/brought, catal/fatal)
     if n < MIN_LEN_ANY_EDIT:
         return False
     if kind == "deletion":
@@ -352,7 +359,7 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
 def _is_english(text: str) -> bool:
     from ..lang import detect_language
 
-    return detect_language(text)[0] == "en"
+    return detect_language(text, max_chars=LANG_SAMPLE)[0] == "en"
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+\Z")
@@ -369,11 +376,16 @@ def _neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None
 
 
 def _local_english(lx: _Lexicon, text: str, start: int, end: int, typos: frozenset[str] = frozenset()) -> bool:
-    """Most lowercase words within ~60 characters are dictionary words (not a quote in
-    another language inside an English page).  Other candidate typos (``typos``) do not
-    count either way.  Too few words to tell: True."""
-    words = [w for w in _ALPHA.findall(text, max(0, start - 60), start) + _ALPHA.findall(text, end, end + 60)
-             if w.islower() and w not in typos]
+    """The lowercase words within ``LOCAL_WINDOW`` characters are dictionary words (or
+    built from them): not a quote in another language inside an English page, and not a
+    passage so full of misspellings (learners, OCR) that a one-edit guess is unsafe.
+    Too few words to tell: True."""
+    lo, hi = max(0, start - LOCAL_WINDOW), min(len(text), end + LOCAL_WINDOW)
+    while lo > 0 and text[lo - 1].isalpha():  # whole words only at the window's edges
+        lo += 1
+    while hi < len(text) and text[hi].isalpha():
+        hi -= 1
+    words = [w for w in _ALPHA.findall(text, lo, start) + _ALPHA.findall(text, end, hi) if w.islower()]
     if len(words) < 3:
         return True
     known = sum(1 for w in words if w in lx.protected or _derived_cached(w) is not None)
@@ -407,14 +419,12 @@ def _plausible(lx: _Lexicon, text: str) -> list[str]:
     Only whitespace chunks outside the dictionary are looked at (a set difference), so
     the cost per document is one split and one set operation.
     """
-    out = []
-    for chunk in set(text.split()) - lx.skip:
-        m = _CHUNK.fullmatch(chunk)
-        if m is not None:
-            w = m.group(1)
-            if w not in lx.protected and _candidates(w) is not None:
-                out.append(w)
-    return out
+    rest = set(text.split()) - lx.skip
+    if not rest:
+        return []
+    # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
+    cores = set(_CHUNKS.findall("\n".join(rest))) - lx.protected
+    return [w for w in cores if _candidates(w) is not None]
 
 
 def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = None) -> str:
