@@ -72,6 +72,7 @@ _CHUNKS = re.compile(r"^" + _CHUNK.pattern + r"$", re.M)
 # A line holding any of these is treated as code or markup and left alone.
 _CODE_LINE = re.compile(r"[{}<>`|\\]|==|=>|\(\)|;\s*$|^\s{4}|^\t|://|www\.|\bdef |\breturn\b|\bvar |\bfunction\b")
 _ALPHA = re.compile(r"[A-Za-z]+")
+_TRIPLE = re.compile(r"([a-z])\1\1+")
 
 # Derivations that make a real word out of a dictionary word (helmed, coolish, drafty,
 # partiers, softwares): such a token is a word we lack, not a typo.  (suffix, stem ending
@@ -201,10 +202,12 @@ def _derived(lx: _Lexicon, word: str) -> str | None:
         rest = word[len(pre) :]
         if word.startswith(pre) and len(rest) >= 4 and rest in d:
             return f"{pre}+{rest}"
-    for i in range(3, len(word) - 2):
+    for i in range(2, len(word) - 2):
         a, b = word[:i], word[i:]
-        if a in d and b in d and lx.zipf.get(a, 0.0) >= 3.0 and lx.zipf.get(b, 0.0) >= 3.0:
-            return f"{a}+{b}"  # a run-together pair (anyday, ontop): not a one-word typo
+        if a in d and b in d and lx.zipf.get(b, 0.0) >= 3.0 and lx.zipf.get(a, 0.0) >= (3.0 if i > 2 else 5.5):
+            # A run-together pair (anyday, ontop, hehad, iscorrect): a missing space is not
+            # a one-word typo, and the one-edit "fix" (head, incorrect) changes the meaning.
+            return f"{a}+{b}"
     return None
 
 
@@ -220,6 +223,9 @@ def _allowed(word: str, cand: str, kind: str, token_zipf: float) -> bool:
         return True
     if word[0] != cand[0]:
         return False  # writers rarely get the first letter wrong (rough/brought, catal/fatal)
+    if _TRIPLE.search(word):
+        # Expressive spelling (wheee, sooo): only undo the tripled letter (neeeded -> needed).
+        return _TRIPLE.sub(lambda m: m.group(0)[:2], word, count=1) == cand
     if n < MIN_LEN_ANY_EDIT:
         return False
     if kind == "deletion":
@@ -231,11 +237,9 @@ def _allowed(word: str, cand: str, kind: str, token_zipf: float) -> bool:
             return False
         return True
     if kind == "substitution":
-        # An unrelated wrong letter in a token the web knows is more often a rarer real
-        # word (balk/back, helmed/helped) than a slip.
-        if token_zipf > 0 and substitution_kind(word, cand) == "other":
-            return False
-        return True
+        # An unrelated wrong letter is more often a rarer real word or a name (balk/back,
+        # helmed/helped, darjen/darren) than a slip: only neighbouring keys and vowels.
+        return substitution_kind(word, cand) != "other"
     return True  # insertion: the typo lacks a letter
 
 
