@@ -77,7 +77,7 @@ BOILER_TAGS = frozenset({"nav", "footer", "aside", "menu"})
 # role="..." values that mark page chrome (WAI-ARIA landmarks).
 BOILER_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alertdialog"})
 # schema.org itemprop values that mark the article text.
-CONTENT_PROPS = frozenset({"articlebody", "reviewbody", "text", "description"})
+CONTENT_PROPS = frozenset({"articlebody", "reviewbody", "text"})
 
 # Stands for a line break (<br>, a line of <pre>) inside a block; control characters are
 # removed from the page before parsing, so it cannot come from the page.
@@ -294,6 +294,7 @@ class _Container:
     cue: str | None = None  # boilerplate word (or tag) when a boilerplate container
     content: bool = False
     comment: bool = False
+    whole: bool = False  # the whole article (<article>, schema.org Article), not just its body
     el: int = -1  # element number (of the block-level element itself or its nearest block ancestor)
     void: bool = False  # a boilerplate cue voided because the element holds the article
 
@@ -449,8 +450,9 @@ def segment(root: Any, comments: bool = True) -> tuple[list[HtmlBlock], list[_Co
                 if prop and prop.lower() in CONTENT_PROPS:
                     is_content = True
                 itype = el.get("itemtype")
+                whole = tag == "article"
                 if itype and ("Article" in itype or "BlogPosting" in itype or "Review" in itype):
-                    is_content = True
+                    is_content = whole = True
                 if cue is None:
                     cls = el.get("class")
                     if cls:
@@ -465,7 +467,7 @@ def segment(root: Any, comments: bool = True) -> tuple[list[HtmlBlock], list[_Co
                         containers[ci].void = True
                     for ci in comment_stack:
                         containers[ci].void = True
-                    containers.append(_Container(_describe(el, tag), content=True, el=anc[-1] if anc else 0))
+                    containers.append(_Container(_describe(el, tag), content=True, whole=whole, el=anc[-1] if anc else 0))
                     content_stack.append(len(containers) - 1)
                     pc = True
                 elif cue is not None and cue in comment_words:
@@ -678,15 +680,21 @@ def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str) -
     region, rscore = _region(blocks, boiler)
     # The region grows to the <article>/<main>/articleBody that holds it, so that the
     # headline and byline above the body (and its lists and subheadings) are judged in it.
-    content_els = {c.el for c in containers if c.content and c.el > 0}
+    content_els = {c.el: c.whole for c in containers if c.content and c.el > 0}
     if content_els and region >= 0:
         for b in blocks:
             if region in b.anc:
                 chain = b.anc[: b.anc.index(region) + 1]
+                first = None
                 for a in reversed(chain[1:]):  # never the outermost element
                     if a in content_els:
-                        region = a
-                        break
+                        if content_els[a]:  # the whole article: take it
+                            first = a
+                            break
+                        if first is None:
+                            first = a
+                if first is not None:
+                    region = first
                 break
     inside = [region in b.anc or (b.comment_el >= 0 and not containers[b.comment_el].void) for b in blocks]
     classes = []
