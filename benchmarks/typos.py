@@ -90,6 +90,14 @@ def isolated() -> dict[str, dict]:
                 "right_n": v["right"], "wrong_n": v["wrong"]} for k, v in by.items()}
 
 
+def _variants(a: str, b: str) -> bool:
+    """British/American variants of each other (recognised/recognized): both right."""
+    v = lexicon().protected
+    core_a, core_b = a.strip(".,;:!?\"'()"), b.strip(".,;:!?\"'()")
+    return core_a != core_b and core_a.lower() in v and core_b.lower() in v and \
+        sum(x != y for x, y in zip(core_a, core_b)) == 1 and len(core_a) == len(core_b)
+
+
 def in_context(show: bool) -> dict[str, dict]:
     """Precision of the changes made on sentences with real typos, per source."""
     by: dict[str, Counter] = {}
@@ -109,7 +117,7 @@ def in_context(show: bool) -> dict[str, dict]:
             tok = text[starts[i]:].split(None, 1)[0]
             fixed = tok[: e.start - starts[i]] + e.after + tok[e.end - starts[i]:]
             c["changes"] += 1
-            if gold.get(i) is not None and fixed == gold[i]:
+            if gold.get(i) is not None and (fixed == gold[i] or _variants(fixed, gold[i])):
                 c["right"] += 1
             else:
                 bad.append(f"{src}: {e.before!r}->{e.after!r} (gold {gold.get(i)!r}) | {text[:120]}")
