@@ -44,16 +44,18 @@ MAX_TOKEN_ZIPF = 3.3
 #: The candidate must be this much more frequent than the token (2.0 = 100 times).
 MIN_GAIN = 2.0
 #: The winner's score must beat the runner-up's by this much (1.0 = 10 times).
-MIN_LEAD = 1.0
+MIN_LEAD = 1.3
 #: When the token has neighbours but the bigram list knows neither pair with the winner,
 #: the unigram lead must be at least this (or the winner must be the only candidate).
 MIN_LEAD_UNCONFIRMED = 2.0
 #: A word two edits away that is this much commoner than the winner (a negative deficit)
 #: makes the token ambiguous ("whont": wont, but want is 100 times commoner).
 MAX_RIVAL2_DEFICIT = -1.5
-#: Bigram counts (Google Books scale; the list stops near 6 million) are smoothed by this
-#: before their log ratio joins the score.
-CONTEXT_SMOOTHING = 5.0e6
+#: Bigram counts are Google Books counts; the list keeps pairs seen at least 6.4 million
+#: times, so an absent pair is smoothed as if seen half that often.
+CONTEXT_SMOOTHING = 3.2e6
+#: Total of symspellpy's unigram counts (5.4e11): the corpus size for expected pair counts.
+BIGRAM_TOTAL = 5.4e11
 #: Shortest token considered; tokens shorter than ``MIN_LEN_ANY_EDIT`` only get swapped
 #: letters fixed (teh -> the): a one-letter change reaches too many short words.
 MIN_LEN = 3
@@ -78,7 +80,7 @@ _TRIPLE = re.compile(r"([a-z])\1\1+")
 # partiers, softwares): such a token is a word we lack, not a typo.  (suffix, stem ending
 # it may follow, what the stem gave up: "" or "e" or "y")
 _SUFFIXES = ("s", "es", "ed", "d", "er", "ers", "r", "rs", "ing", "ings", "y", "ish", "est", "ness",
-             "less", "able", "ist", "ists", "ism", "ee", "ees", "ful", "ly", "ment", "ments")
+             "less", "ist", "ists", "ism", "ee", "ees", "ful", "ly", "ment", "ments")
 _PREFIXES = ("un", "re", "pre", "non", "over", "under", "out", "mis", "dis", "co", "sub", "super",
              "inter", "anti", "semi", "multi", "micro", "mega", "mini", "self", "post", "counter")
 
@@ -176,6 +178,34 @@ def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
     return best
 
 
+def _misderived(stem: str, suf: str) -> bool:
+    """Stem + suffix joins that are classic misspellings rather than words we lack:
+    tryed (y not turned to i), truely (e kept before -ly), acknowledgeing (e kept before
+    -ing), admited (consonant not doubled), actualy (-al + y for -ally)."""
+    if suf in ("ed", "es", "er", "ers", "est") and stem.endswith("y") and stem[-2:-1] not in "aeiou":
+        return True
+    if suf == "ly" and stem.endswith("e"):
+        return True
+    if suf in ("ing", "ings") and stem.endswith("e") and not stem.endswith(("ee", "ye", "oe")):
+        return True
+    if suf in ("ed", "ing", "er", "ers", "est") and _CVC.search(stem):
+        return True
+    if suf == "y" and stem.endswith("l"):
+        return True
+    return False
+
+
+def _compound_part(lx: _Lexicon, part: str, left: bool) -> bool:
+    """A part of a run-together pair: a common word, or a very common short word."""
+    z = lx.zipf.get(part, 0.0)
+    if len(part) >= 4:
+        return z >= 4.0
+    return z >= (5.5 if left else 5.0)
+
+
+_CVC = re.compile(r"[^aeiou][aeiou][bdfgklmnprtvz]\Z")
+
+
 def _derived(lx: _Lexicon, word: str) -> str | None:
     """How ``word`` is built from dictionary words, if it is (else None).
 
@@ -189,10 +219,7 @@ def _derived(lx: _Lexicon, word: str) -> str | None:
     for suf in _SUFFIXES:
         if len(word) > len(suf) + 2 and word.endswith(suf):
             stem = word[: -len(suf)]
-            if stem in d and not (suf in ("ed", "es", "er", "ers", "est") and stem.endswith("y")
-                                  and stem[-2:-1] not in "aeiou"):
-                if suf == "ly" and stem.endswith("e"):
-                    continue  # truely, surely: -ely forms are in the dictionary when real
+            if stem in d and not _misderived(stem, suf):
                 return f"{stem}+{suf}"
             if suf[0] in "aeiy" and stem + "e" in d and suf not in ("es", "ed", "er", "ers", "est", "ee", "ees"):
                 return f"{stem}e+{suf}"  # horde+ing -> hording
@@ -204,7 +231,7 @@ def _derived(lx: _Lexicon, word: str) -> str | None:
             return f"{pre}+{rest}"
     for i in range(2, len(word) - 2):
         a, b = word[:i], word[i:]
-        if a in d and b in d and lx.zipf.get(b, 0.0) >= 3.0 and lx.zipf.get(a, 0.0) >= (3.0 if i > 2 else 5.5):
+        if a in d and b in d and _compound_part(lx, a, left=True) and _compound_part(lx, b, left=False):
             # A run-together pair (anyday, ontop, hehad, iscorrect): a missing space is not
             # a one-word typo, and the one-edit "fix" (head, incorrect) changes the meaning.
             return f"{a}+{b}"
@@ -301,13 +328,29 @@ def _channel(typo: str, cand: str, kind: str) -> tuple[float, str]:
     return -1.0, "wrong letter"
 
 
+def _pair_evidence(lx: _Lexicon, a: str, b: str) -> tuple[float, int]:
+    """log10 of how much likelier the pair ``a b`` is than chance, from the bigram counts.
+
+    ``(observed + S) / (expected + S)``, with ``expected`` the count under independence
+    (wordfreq frequencies times the corpus size) and ``S`` half the list's cut-off.  A pair
+    missing from the list although chance alone would put it there ("the their") scores
+    below zero; a pair far above chance ("to launch") scores above.
+    """
+    obs = lx.bigrams.get((a, b), 0)
+    za, zb = lx.zipf.get(a, 0.0), lx.zipf.get(b, 0.0)
+    expected = 10.0 ** (za - 9.0) * 10.0 ** (zb - 9.0) * BIGRAM_TOTAL
+    return math.log10((obs + CONTEXT_SMOOTHING) / (expected + CONTEXT_SMOOTHING)), obs
+
+
 def _context_bonus(lx: _Lexicon, left: str | None, cand: str, right: str | None) -> tuple[float, int]:
-    s = 0
+    bonus, count = 0.0, 0
     if left:
-        s += lx.bigrams.get((left, cand), 0)
+        b, c = _pair_evidence(lx, left, cand)
+        bonus, count = bonus + b, count + c
     if right:
-        s += lx.bigrams.get((cand, right), 0)
-    return math.log10((s + CONTEXT_SMOOTHING) / CONTEXT_SMOOTHING), s
+        b, c = _pair_evidence(lx, cand, right)
+        bonus, count = bonus + b, count + c
+    return bonus, count
 
 
 def decide(word: str, left: str | None = None, right: str | None = None) -> tuple[str, str] | None:
