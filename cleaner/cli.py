@@ -245,7 +245,7 @@ from .learn import learn_cmd  # noqa: E402  (clean learn; imports build_config l
 main.add_command(learn_cmd)
 
 
-from .explain import explain_cmd  # noqa: E402  (clean explain; imports build_config lazily)
+from .explain_cli import explain_cmd  # noqa: E402  (clean explain; imports build_config lazily)
 
 main.add_command(explain_cmd)
 

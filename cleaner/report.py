@@ -28,7 +28,7 @@ from .stats import HIST_BINS, Collector, DocSample
 PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
            "#17becf", "#bcbd22", "#7f7f7f")
 #: table rows shown at most
-MAX_ROWS = 50
+MAX_ROWS = 25
 
 
 def esc(value: Any) -> str:
@@ -91,9 +91,10 @@ def histogram(counts: Sequence[int], width: int = 640, height: int = 220) -> str
         out.append(f'<g><title>{esc(label)}: {c:,} documents</title>'
                    f'<rect x="{x + 1:.1f}" y="{top_pad + plot_h - bh:.1f}" width="{bw - 2:.1f}" '
                    f'height="{max(bh, 0.0):.1f}" fill="{fill}"/></g>')
-    for i, lab in ((0, "0"), (1, "0%"), (n // 2 + 1 if n > 2 else 1, "50%"), (n, "100%")):
+    for i, lab, anchor in ((0.5, "none", "middle"), (1, "0%", "middle"), ((n + 1) / 2, "50%", "middle"),
+                           (n, "100%", "end")):
         x = left + i * bw
-        out.append(f'<text x="{x:.1f}" y="{top_pad + plot_h + 16}" text-anchor="middle">{lab}</text>')
+        out.append(f'<text x="{x:.1f}" y="{top_pad + plot_h + 16}" text-anchor="{anchor}">{lab}</text>')
     out.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle">'
                f'share of characters removed per document (first bar: nothing removed)</text></svg>')
     return "".join(out)
@@ -157,6 +158,7 @@ del.m{text-decoration:line-through;text-decoration-thickness:1px;border-radius:2
 #filter{margin:8px 0;padding:8px;background:#fafafa;border:1px solid #ddd}
 #filter label{margin-right:12px;white-space:nowrap}
 .hidden{display:none}
+.row{display:flex;flex-wrap:wrap;gap:0 40px;align-items:flex-start}.row>div{min-width:0}
 .dim{opacity:.25}
 """.strip()
 
@@ -230,21 +232,24 @@ def render_report(stats: Mapping[str, Any], collector: Collector | None = None, 
         ("characters in", chars_in),
         ("characters out", chars_out),
     ]
-    parts.append("<h2>Totals</h2>" + _table(["", "count"], [(k, f"{v:,}") for k, v in totals]))
-    parts.append(f"<p>Characters removed overall: <b>{total_removed:,}</b> ({_pct(total_removed, chars_in)} of the input)."
-                 " A stretch found by several detectors is credited to each of them.</p>")
+    parts.append('<div class="row"><div><h2>Totals</h2>' + _table(["", "count"], [(k, f"{v:,}") for k, v in totals]))
+    parts.append(f"<p>Characters removed overall (in − out): <b>{total_removed:,}</b> ({_pct(total_removed, chars_in)} "
+                 "of the input). A stretch found by several detectors is credited to each of them.</p></div>")
     det_rows = [(n, f"{docs_hit.get(n, 0):,}", f"{removed_by.get(n, 0):,}", _pct(removed_by.get(n, 0), chars_in))
                 for n in names if n in removed_by or n in docs_hit]
-    parts.append("<h2>Per detector</h2>" + _table(["detector", "documents hit", "characters removed", "share of input"], det_rows))
+    parts.append("<div><h2>Per detector</h2>"
+                 + _table(["detector", "documents hit", "characters removed", "share of input"], det_rows) + "</div></div>")
     bars = [(n, float(removed_by.get(n, 0)),
              f"{removed_by.get(n, 0):,} chars, {_pct(removed_by.get(n, 0), total_removed)} of removed")
             for n in names if removed_by.get(n, 0)]
-    parts.append("<h2>Characters removed per detector</h2>" + bar_chart(bars, colours))
+    parts.append('<div class="row"><div><h2>Characters removed per detector</h2>' + bar_chart(bars, colours, 520) + "</div>")
+    if collector is not None:
+        parts.append("<div><h2>Share of characters removed per document</h2>" + histogram(collector.hist, 500) + "</div>")
+    parts.append("</div>")
     if stats.get("reject_reasons"):
         parts.append("<h2>Rejects</h2>" + _table(["reason", "records"],
                      [(k, f"{v:,}") for k, v in sorted(stats["reject_reasons"].items(), key=lambda kv: -kv[1])]))
     if collector is not None:
-        parts.append("<h2>Share of characters removed per document</h2>" + histogram(collector.hist))
         langs = collector.languages()
         parts.append("<h2>Languages</h2>" + _table(
             ["language", "documents", "characters in", "removed", "share removed"],

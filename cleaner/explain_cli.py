@@ -228,6 +228,6 @@ def explain_cmd(input_path: str, ids: tuple[str, ...], sample: int | None, seed:
         for m in missing:
             click.echo(f"clean explain: no record with id {safe(m)!r} in {input_path}", err=True)
     for n, rec in chosen:
-        click.echo(explain_record(pipe, rec, cfg.text_field, n, input_path, color))
+        click.echo(explain_record(pipe, rec, cfg.text_field, n, input_path, color), color=color)
     if ids and len(chosen) < len(set(ids)):
         sys.exit(1)
