@@ -84,38 +84,76 @@ def record_line(
     return _line(meta)
 
 
+class _Truncated(Exception):
+    pass
+
+
+def _http(block: bytes) -> tuple[int | None, str, bytes]:
+    """Split an HTTP response block into (status, content type, body).
+
+    The HTTP head is parsed here (bounded: 64 KiB), so both readers behave alike.  A body
+    sent with ``Content-Encoding: gzip`` is unpacked (bounded by :data:`MAX_PAYLOAD`).
+    """
+    head, sep, body = block.partition(b"\r\n\r\n")
+    if not sep or len(head) > 65536:
+        return None, "", block
+    lines = head.split(b"\r\n")
+    status = None
+    parts = lines[0].split(None, 2)
+    if len(parts) >= 2 and parts[0].startswith(b"HTTP/"):
+        try:
+            status = int(parts[1])
+        except ValueError:
+            status = 0
+    ctype = encoding = ""
+    for ln in lines[1:]:
+        name, _, value = ln.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-type":
+            ctype = value.strip().decode("latin-1")
+        elif name == b"content-encoding":
+            encoding = value.strip().decode("latin-1").lower()
+    if encoding in ("gzip", "x-gzip") and body[:2] == b"\x1f\x8b":
+        import zlib
+
+        try:
+            d = zlib.decompressobj(wbits=31)
+            body = d.decompress(body, MAX_PAYLOAD + 1)
+        except zlib.error:
+            pass
+    return status, ctype, body
+
+
+def _block_line(url: str, date: str | None, record_id: str | None, block: bytes, declared: int | None) -> bytes:
+    if declared is not None and len(block) < declared and len(block) <= MAX_PAYLOAD:
+        raise _Truncated(f"record {record_id or url!r} is truncated ({len(block):,} of {declared:,} bytes)")
+    status, ctype, body = _http(block)
+    return record_line(url, date, record_id, status, ctype, body)
+
+
 def _fastwarc(f: Any) -> Iterator[bytes]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    for rec in ArchiveIterator(f, record_types=WarcRecordType.response, parse_http=True):
+    for rec in ArchiveIterator(f, record_types=WarcRecordType.response, parse_http=False):
         h = rec.headers
-        http = rec.http_headers
-        status = http.status_code if http is not None else None
-        ct = (http.get("Content-Type") if http is not None else None) or ""
-        date = rec.record_date.strftime("%Y-%m-%dT%H:%M:%SZ") if rec.record_date else h.get("WARC-Date")
-        payload = rec.reader.read(MAX_PAYLOAD + 1)
-        yield record_line(h.get("WARC-Target-URI") or "", date, rec.record_id, status, ct, payload)
+        block = rec.reader.read(MAX_PAYLOAD + 65536)
+        yield _block_line(h.get("WARC-Target-URI") or "", h.get("WARC-Date"), rec.record_id, block, rec.content_length)
 
 
 def _warcio(f: Any) -> Iterator[bytes]:
     from warcio.archiveiterator import ArchiveIterator
 
-    for rec in ArchiveIterator(f):
+    for rec in ArchiveIterator(f, no_record_parse=True):
         if rec.rec_type != "response":
             continue
         h = rec.rec_headers
-        http = rec.http_headers
-        status = None
-        ct = ""
-        if http is not None:
-            try:
-                status = int((http.get_statuscode() or "0"))
-            except ValueError:
-                status = 0
-            ct = http.get_header("Content-Type") or ""
-        payload = rec.content_stream().read(MAX_PAYLOAD + 1)
-        yield record_line(h.get_header("WARC-Target-URI") or "", h.get_header("WARC-Date"),
-                          h.get_header("WARC-Record-ID"), status, ct, payload)
+        block = rec.raw_stream.read(MAX_PAYLOAD + 65536)
+        try:
+            declared = int(h.get_header("Content-Length") or "")
+        except ValueError:
+            declared = None
+        yield _block_line(h.get_header("WARC-Target-URI") or "", h.get_header("WARC-Date"),
+                          h.get_header("WARC-Record-ID"), block, declared)
 
 
 def backend() -> str | None:
@@ -137,10 +175,9 @@ def iter_warc_lines(path: str, reader: str | None = None) -> Iterator[bytes]:
     reader = reader or backend()
     if reader is None:
         raise InputError(path, "is a WARC file; reading it needs fastwarc or warcio (pip install 'cleaner[warc]')")
-    try:
-        f = open(path, "rb")
-    except OSError as exc:
-        raise InputError(path, exc.strerror or str(exc)) from None
+    # Decompress here (gzip, zstd by magic bytes), not in the WARC reader: Python's gzip
+    # raises on a stream cut short, where the readers would stop without a word.
+    f = open_input(path)
     try:
         it = _fastwarc(f) if reader == "fastwarc" else _warcio(f)
         while True:
@@ -150,8 +187,14 @@ def iter_warc_lines(path: str, reader: str | None = None) -> Iterator[bytes]:
                 break
             except InputError:
                 raise
+            except _Truncated as exc:
+                raise InputError(path, f"damaged WARC file: {exc}") from None
             except Exception as exc:  # a damaged archive: report it like a damaged .gz
                 raise InputError(path, f"damaged WARC file ({type(exc).__name__}: {exc})") from None
             yield line
+        try:  # a reader may stop quietly at a damaged end: the stream must be at its end too
+            f.read(1)
+        except Exception as exc:
+            raise InputError(path, f"damaged WARC file ({type(exc).__name__}: {exc})") from None
     finally:
         f.close()
