@@ -94,16 +94,9 @@ def stoplist(lang: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _cue_triggers() -> tuple[str, ...]:
-    """Literal triggers of the built-in notice detectors: a short block holding one is a
-    notice (copyright, cookie consent, publisher footer), whatever the detectors decide."""
-    out: list[str] = []
-    for name in ("copyright", "gdpr_notice", "publisher_footer"):
-        try:
-            out.extend(load_patterns(name).get("triggers"))
-        except (FileNotFoundError, OSError):  # pragma: no cover - file removed
-            continue
-    # very short triggers ("(c)") fire inside ordinary words: keep the distinctive ones
-    return tuple(t for t in out if len(t) >= 5 or t == "©")
+    """Notice cues (``[notice_cues]``): a block that is not prose and holds one is a
+    notice (copyright, cookie consent, sign-up box), whatever the notice detectors decide."""
+    return load_patterns("furniture").get("notice_cues")
 
 
 class _Para:
@@ -134,20 +127,22 @@ class PageFurniture(BaseDetector):
     cjk_function_low = 0.10
     cjk_function_high = 0.12
     #: a short block this many characters before good text is a heading (jusText: 200)
-    max_heading_distance = 200
+    max_heading_distance = 100
     #: a block of capitalised words (headline lists, menus) is bad above this share ...
     max_title_ratio = 0.7
     #: ... unless it is a sentence of more words than this
     title_words = 5
     #: re-join a line into the next when it is at least this long and does not end a sentence
-    wrap_min_chars = 30
+    wrap_min_chars = 40
     #: runs of good blocks: at most this many non-good blocks inside one run
     max_gap_blocks = 3
     #: a run of good blocks other than the main one is kept with at least this share of
     #: the main run's prose
-    min_run_share = 0.25
+    min_run_share = 0.1
     #: short lines kept just above the article (title, byline, dateline)
     header_lines = 4
+    #: kept blocks of at least this many words that repeat an earlier one are removed
+    repeat_min_words = 12
     #: documents with fewer blocks are not pages: left alone
     min_blocks = 4
 
@@ -183,9 +178,10 @@ class PageFurniture(BaseDetector):
                     if not b:
                         break
                     last = a.rsplit(None, 1)[-1].lower()
-                    if not (b[0].islower() or a[-1] in ",-–;" or last in stop):
+                    if not (b[0].islower() or a[-1] in ",-–;" or (last in stop and len(a) >= wrap + 20)):
                         break
-                    if " | " in a or " | " in b:
+                    # the next line must read as text, not as a one-word menu item
+                    if " | " in a or " | " in b or (b[-1] not in _SENT_END and len(b.split()) < 3):
                         break
                     j += 1
             paras.append(_Para(i, j, blocks[i].start, blocks[j].end))
@@ -247,7 +243,7 @@ class PageFurniture(BaseDetector):
             elif p.seps >= 2 and p.words <= 8 * p.seps:
                 why.append(f"{p.seps} menu separators")
                 p.cf = BAD
-            elif p.cue and p.chars < hi:
+            elif p.cue and (p.chars < lo or (p.chars < hi and p.density < dlo)):
                 why.append("notice cue")
                 p.cf = BAD
             elif p.chars < lo:
@@ -305,7 +301,7 @@ class PageFurniture(BaseDetector):
         for i in range(n - 1, -1, -1):
             out[i] = gap is not None and gap <= self.max_heading_distance
             p = paras[i]
-            if p.cls == GOOD:
+            if p.cls == GOOD and p.cf == GOOD:  # real prose, not a promoted heading
                 gap = 0
             elif gap is not None:
                 gap += p.chars
@@ -408,12 +404,35 @@ class PageFurniture(BaseDetector):
         self._features(doc, paras, stop, cjk)
         self._classify(paras, cjk)
         if not any(p.cf == GOOD for p in paras):
-            # nothing reads as prose: a gallery, a list, a form, or a language we judge
-            # badly.  Precision first: leave the page alone.
-            return []
+            # Nothing reads as long prose: a video page with a caption, a gallery, a
+            # form.  The near-good blocks with the most stopwords (at least half the
+            # best one's) are the content; with none, precision first: the page is
+            # left alone.
+            near = [p for p in paras if p.cf == NEARGOOD]
+            if not near:
+                return []
+            best = max(p.stop for p in near)
+            for p in near:
+                if p.stop * 2 >= best:
+                    p.cf = p.cls = GOOD
         self._revise(paras)
         self._main_text(paras)
+        self._repeats(doc, paras)
         return paras
+
+    def _repeats(self, doc: Document, paras: list[_Para]) -> None:
+        """A kept block that repeats an earlier kept block word for word (a headline
+        or a whole article printed twice by the template) goes: one copy stays."""
+        text = doc.text
+        seen: dict[str, int] = {}
+        for i, p in enumerate(paras):
+            if p.cls != GOOD or p.words < self.repeat_min_words:
+                continue
+            key = " ".join(text[p.start : p.end].split())
+            j = seen.setdefault(key, i)
+            if j != i:
+                p.cls = BAD
+                p.why.append(f"repeats block {j + 1}")
 
     def detect(self, doc: Document) -> Iterator[Span]:
         if not doc.blocks:
