@@ -53,6 +53,8 @@ MAX_LINK_DENSITY = 0.2
 MAX_HEADING_DISTANCE = 200
 #: short blocks without links inside the main region are kept (headline, byline, list items)
 SHORT_IN_REGION = True
+#: link density a prose block inside the main region may have
+REGION_LINK_DENSITY = 0.5
 #: a boilerplate class/id cue is ignored on an element holding this share of the prose
 VOID_SHARE = 0.5
 
@@ -85,6 +87,7 @@ _BR = "\x00"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _DIGITS = re.compile(r"\d+$")
@@ -709,6 +712,15 @@ def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str) -
             c = "good"
         elif ins and c == "short" and SHORT_IN_REGION:
             c = "good"
+        elif (ins and c == "bad" and b.link_density <= REGION_LINK_DENSITY and len(b.text) >= LENGTH_LOW
+              and b.stopword_density >= (STOPWORDS_LOW if stop else 0.0)):
+            # prose with many inline links inside the main region ("as <a>reported</a>
+            # by <a>Reuters</a> on <a>Monday</a>")
+            c = "good"
+        elif c == "bad" and b.comment_el >= 0 and len(b.text) < 120 and _DIGIT.search(b.text) and ins:
+            # a comment's header ("Alice, 12 March 2012 at 9:14 pm"): the name and the
+            # date are links, but the line belongs to the comment
+            c = "short"
         elif not ins and c in ("good", "neargood"):
             c = "neargood" if c == "good" and len(b.text) > 2 * LENGTH_HIGH else "short" if c == "good" else "bad"
         classes.append(c)
