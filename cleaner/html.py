@@ -619,8 +619,9 @@ def _context_pass(blocks: list[HtmlBlock], classes: list[str]) -> list[str]:
     return out
 
 
-def _weight(b: HtmlBlock, boiler: bool) -> float:
-    """A block's vote for the region that holds it: prose for, links and chrome against."""
+def _weight(b: HtmlBlock, boiler: bool, title: str, prose_sd: float) -> float:
+    """A block's vote for the region that holds it: prose for, links and chrome against;
+    the headline (a heading that repeats the page's <title>) votes for its region too."""
     n = len(b.text)
     if boiler:
         return -float(n)
@@ -629,17 +630,22 @@ def _weight(b: HtmlBlock, boiler: bool) -> float:
         return float(n)
     if c == "neargood":
         return 0.7 * n
+    if b.heading and n >= 10 and title and b.text.lower() in title and not b.link_chars:
+        return float(LENGTH_HIGH)
     if c == "short":
         return 0.0
+    if b.link_density <= REGION_LINK_DENSITY and n >= LENGTH_LOW and b.stopword_density >= prose_sd:
+        return 0.5 * (n - b.link_chars)  # prose with inline links
     # bad: link lists weigh by their link text, other bad text by half its length
     return -float(max(b.link_chars, n // 2))
 
 
-def _region(blocks: list[HtmlBlock], boiler: list[bool]) -> tuple[int, float]:
+def _region(blocks: list[HtmlBlock], boiler: list[bool], title: str = "", prose_sd: float = STOPWORDS_LOW) -> tuple[int, float]:
     """The block-level element whose blocks' summed weight is highest (the main region)."""
     score: dict[int, float] = {}
+    title = title.lower()
     for b, bo in zip(blocks, boiler):
-        w = _weight(b, bo)
+        w = _weight(b, bo, title, prose_sd)
         if w:
             for a in b.anc:
                 score[a] = score.get(a, 0.0) + w
@@ -649,7 +655,7 @@ def _region(blocks: list[HtmlBlock], boiler: list[bool]) -> tuple[int, float]:
     return best
 
 
-def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str) -> None:
+def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str, title: str = "") -> None:
     """Set ``kept`` and ``reason`` on every block."""
     if not blocks:
         return
@@ -680,7 +686,7 @@ def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str) -
                 b.boiler = f"{box.desc} ({box.cue})"
                 break
         boiler.append(bo)
-    region, rscore = _region(blocks, boiler)
+    region, rscore = _region(blocks, boiler, title, STOPWORDS_LOW if stop else 0.0)
     # The region grows to the <article>/<main>/articleBody that holds it, so that the
     # headline and byline above the body (and its lists and subheadings) are judged in it.
     content_els = {c.el: c.whole for c in containers if c.content and c.el > 0}
@@ -769,7 +775,13 @@ def extract(
     if not blocks:
         return HtmlResult("", blocks, "", (), enc)
     lang = _language(blocks, lang_attr)
-    classify(blocks, containers, lang)
+    title = ""
+    if root is not None:
+        try:
+            title = _WS.sub(" ", root.findtext(".//title") or "").strip()[:300]
+        except (TypeError, ValueError):  # pragma: no cover - odd trees
+            title = ""
+    classify(blocks, containers, lang, title)
     extracted = "\n".join(b.text for b in blocks if b.kept)
     if extracted:
         extracted += "\n"
