@@ -91,7 +91,7 @@ def histogram(counts: Sequence[int], width: int = 640, height: int = 220) -> str
         out.append(f'<g><title>{esc(label)}: {c:,} documents</title>'
                    f'<rect x="{x + 1:.1f}" y="{top_pad + plot_h - bh:.1f}" width="{bw - 2:.1f}" '
                    f'height="{max(bh, 0.0):.1f}" fill="{fill}"/></g>')
-    for i, lab, anchor in ((0.5, "none", "middle"), (1, "0%", "middle"), ((n + 1) / 2, "50%", "middle"),
+    for i, lab, anchor in ((0.5, "0", "middle"), ((n + 1) / 2, "50%", "middle"),
                            (n, "100%", "end")):
         x = left + i * bw
         out.append(f'<text x="{x:.1f}" y="{top_pad + plot_h + 16}" text-anchor="{anchor}">{lab}</text>')
@@ -233,12 +233,13 @@ def render_report(stats: Mapping[str, Any], collector: Collector | None = None, 
         ("characters out", chars_out),
     ]
     parts.append('<div class="row"><div><h2>Totals</h2>' + _table(["", "count"], [(k, f"{v:,}") for k, v in totals]))
-    parts.append(f"<p>Characters removed overall (in − out): <b>{total_removed:,}</b> ({_pct(total_removed, chars_in)} "
-                 "of the input). A stretch found by several detectors is credited to each of them.</p></div>")
+    parts.append("</div>")
     det_rows = [(n, f"{docs_hit.get(n, 0):,}", f"{removed_by.get(n, 0):,}", _pct(removed_by.get(n, 0), chars_in))
                 for n in names if n in removed_by or n in docs_hit]
     parts.append("<div><h2>Per detector</h2>"
                  + _table(["detector", "documents hit", "characters removed", "share of input"], det_rows) + "</div></div>")
+    parts.append(f"<p>Characters removed overall (in − out): <b>{total_removed:,}</b> ({_pct(total_removed, chars_in)} "
+                 "of the input). A stretch found by several detectors is credited to each of them.</p>")
     bars = [(n, float(removed_by.get(n, 0)),
              f"{removed_by.get(n, 0):,} chars, {_pct(removed_by.get(n, 0), total_removed)} of removed")
             for n in names if removed_by.get(n, 0)]
