@@ -118,6 +118,9 @@ def main() -> None:
         scored.sort()
         for f, p, rr, pid in scored[: a.worst]:
             print(f"{pid}\tF1 {f:.2f}\tP {p}\tR {rr}")
+    empties = [r["id"] for o, r in zip(outputs["cleaner"], pages) if not o.strip() and r["truth_text"].strip()]
+    if empties:
+        print("cleaner empty where the truth is not:", " ".join(empties))
     if a.write:
         from benchmarks._results import stamp, write_section
 

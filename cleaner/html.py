@@ -53,6 +53,7 @@ MAX_LINK_DENSITY = 0.2
 MAX_HEADING_DISTANCE = 200
 #: short blocks without links inside the main region are kept (headline, byline, list items)
 SHORT_IN_REGION = True
+SHORT_IN_REGION_CLASS = "neargood"
 #: link density a prose block inside the main region may have
 REGION_LINK_DENSITY = 0.5
 #: a boilerplate class/id cue is ignored on an element holding this share of the prose
@@ -717,7 +718,7 @@ def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str, t
         elif ins and c == "neargood":
             c = "good"
         elif ins and c == "short" and SHORT_IN_REGION:
-            c = "good"
+            c = SHORT_IN_REGION_CLASS
         elif (ins and c == "bad" and b.link_density <= REGION_LINK_DENSITY and len(b.text) >= LENGTH_LOW
               and b.stopword_density >= (STOPWORDS_LOW if stop else 0.0)):
             # prose with many inline links inside the main region ("as <a>reported</a>
@@ -744,6 +745,20 @@ def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str, t
                 b.reason = f"{b.reason}; outside the main region"
             elif b.cf_class in ("good", "neargood", "short"):
                 b.reason = f"{b.reason}; dropped by context"
+    if not any(b.kept for b in blocks):
+        _fallback(blocks, inside)
+
+
+def _fallback(blocks: list[HtmlBlock], inside: list[bool]) -> None:
+    """Nothing survived (a short post among heavy chrome): keep the main region's
+    link-free, non-boilerplate text, or failing that every prose block of the page."""
+    picks = [i for i, b in enumerate(blocks) if inside[i] and not b.boiler and b.link_density <= MAX_LINK_DENSITY
+             and b.cf_class != "bad"]
+    if not picks:
+        picks = [i for i, b in enumerate(blocks) if not b.boiler and b.cf_class in ("good", "neargood")]
+    for i in picks:
+        blocks[i].kept = True
+        blocks[i].reason += "; kept as a fallback (no block passed the rules)"
 
 
 # ----------------------------------------------------------------------------- API
