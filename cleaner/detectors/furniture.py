@@ -143,6 +143,9 @@ class PageFurniture(BaseDetector):
     header_lines = 4
     #: kept blocks of at least this many words that repeat an earlier one are removed
     repeat_min_words = 12
+    #: a page without long prose is only judged (from its best near-good blocks) when
+    #: it has at least this many blocks; a short record of short lines is left alone
+    seed_min_blocks = 12
     #: documents with fewer blocks are not pages: left alone
     min_blocks = 4
 
@@ -211,7 +214,9 @@ class PageFurniture(BaseDetector):
             p.urls = lseg.count("http") + lseg.count("www.") + lseg.count(".com") + lseg.count("@")
             p.cue = bool(cue_blocks) and any(k in cue_blocks for k in range(p.first, p.last + 1))
             if n < lo:
-                p.nav = n <= 40 and " ".join(words_of(lseg)) in nav
+                # a link word that ends a sentence ("Home." in dialogue) is not a link
+                p.nav = (n <= 40 and (s[-1] not in ".!?" or s.endswith(("...", "…")))
+                         and " ".join(words_of(lseg)) in nav)
                 p.words = len(seg.split())
                 p.stop, p.density, p.title, p.digits = 0, 0.0, 0.0, 0.0
             else:
@@ -271,20 +276,20 @@ class PageFurniture(BaseDetector):
 
     # ------------------------------------------------------------------ stage 2
     @staticmethod
-    def _neighbours(paras: list[_Para], ignore_neargood: bool) -> tuple[list[str], list[str]]:
+    def _neighbours(paras: list[_Para], ignore_neargood: bool, edge: str = BAD) -> tuple[list[str], list[str]]:
         """For every block, the class of the nearest decided block before and after it
-        (``bad`` past the ends), in two linear passes."""
+        (``edge`` past the ends), in two linear passes."""
         n = len(paras)
         want = (GOOD, BAD) if ignore_neargood else (GOOD, BAD, NEARGOOD)
-        prev = [BAD] * n
-        nxt = [BAD] * n
-        cur = BAD
+        prev = [edge] * n
+        nxt = [edge] * n
+        cur = edge
         for i in range(n):
             prev[i] = cur
             c = paras[i].cls
             if c in want:
                 cur = c
-        cur = BAD
+        cur = edge
         for i in range(n - 1, -1, -1):
             nxt[i] = cur
             c = paras[i].cls
@@ -314,14 +319,16 @@ class PageFurniture(BaseDetector):
             if p.heading and p.cls == SHORT and near[i]:
                 p.cls = NEARGOOD
                 p.why.append("heading")
-        # short blocks take their neighbours' class
-        prev, nxt = self._neighbours(paras, True)
-        prev_any, nxt_any = self._neighbours(paras, False)
+        # short blocks take their neighbours' class.  Unlike jusText, the ends of the
+        # document are no evidence: a short line with nothing decided on one side takes
+        # the class of the other side (and stays when neither side is decided).
+        prev, nxt = self._neighbours(paras, True, "")
+        prev_any, nxt_any = self._neighbours(paras, False, "")
         new: dict[int, str] = {}
         for i, p in enumerate(paras):
             if p.cls != SHORT:
                 continue
-            a, b = prev[i], nxt[i]
+            a, b = prev[i] or nxt[i] or GOOD, nxt[i] or prev[i] or GOOD
             if a == GOOD and b == GOOD:
                 new[i] = GOOD
             elif a == BAD and b == BAD:
@@ -409,7 +416,7 @@ class PageFurniture(BaseDetector):
             # best one's) are the content; with none, precision first: the page is
             # left alone.
             near = [p for p in paras if p.cf == NEARGOOD]
-            if not near:
+            if not near or len(paras) < self.seed_min_blocks:
                 return []
             best = max(p.stop for p in near)
             for p in near:
