@@ -268,7 +268,7 @@ def render_report(stats: Mapping[str, Any], collector: Collector | None = None, 
                  for s in sites]))
             if collector.sites_pruned:
                 parts.append('<p class="note">Many sites: the counts of the smallest were pruned (approximate).</p>')
-        n_docs = sum(len(d) for _, _, d in samples)
+        n_docs = len({(d.source, d.line) for _, _, docs in samples for d in docs})
         filt = ['<form id="filter"><b>Filter by detector:</b> '
                 '<label><input type="radio" name="det" value="" checked> all</label>']
         for n, i in det_index.items():
@@ -277,13 +277,18 @@ def render_report(stats: Mapping[str, Any], collector: Collector | None = None, 
         filt.append(f' <span class="note"><span id="shown">{n_docs}</span> of {n_docs} documents shown</span></form>')
         parts.append("<h2>Documents</h2><p>Removed text is struck through and coloured by detector; "
                      "hover over it for the detector and the reason.</p>" + "".join(filt))
+        shown: set[tuple[str, int]] = set()
         for key, heading, docs in samples:
             if not docs and key == "pinned":
                 continue
-            parts.append(f'<section id="{key}"><h3>{esc(heading)} ({len(docs)})</h3>')
+            new = [d for d in docs if (d.source, d.line) not in shown]
+            again = len(docs) - len(new)
+            note = f"; {again} shown above" if again else ""
+            parts.append(f'<section id="{key}"><h3>{esc(heading)} ({len(docs)}{note})</h3>')
             if not docs:
                 parts.append('<p class="none">None.</p>')
-            parts.extend(render_doc(d, det_index) for d in docs)
+            parts.extend(render_doc(d, det_index) for d in new)
+            shown.update((d.source, d.line) for d in new)
             parts.append("</section>")
     csp = (f"default-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(_JS)}'; "
            "img-src data:; form-action 'none'; base-uri 'none'")

@@ -108,7 +108,7 @@ def test_seed_report_marks_footer_gdpr_and_link_farm(tmp_path):
     # totals and per-detector table agree with the run's --stats
     assert "records in" in "".join(page.text)
     assert sum(1 for t, _ in page.tags if t == "svg") == 2
-    assert sum(1 for t, a in page.tags if t == "article") == 2  # most cut + random (one document)
+    assert sum(1 for t, a in page.tags if t == "article") == 1  # most cut and random: the same document, once
 
 
 def test_hostile_text_is_escaped(tmp_path):
@@ -228,9 +228,11 @@ def test_report_size_is_bounded(tmp_path):
                "--report-sample", "10")
     assert r.exit_code == 0, r.output
     size = rep.stat().st_size
-    # 10 most cut + 10 random, each at most MAX_DOC_CHARS shown, plus the page itself
-    assert 20 * MAX_DOC_CHARS < size < 20 * MAX_DOC_CHARS * 1.1 + 60_000, size
-    assert rep.read_text().count('<article class="doc"') == 20
+    # 10 most cut + 10 random (a document in both is shown once), each at most
+    # MAX_DOC_CHARS shown, plus the page itself
+    n = rep.read_text().count('<article class="doc"')
+    assert 10 <= n <= 20
+    assert n * MAX_DOC_CHARS < size < n * MAX_DOC_CHARS * 1.1 + 60_000, size
     raw = rep.read_text()
     assert f"Only the first {MAX_DOC_CHARS:,} of" in raw
 
