@@ -24,7 +24,18 @@ from .document import blocks
 from .io import InputError
 from .parallel import ordered_map
 from .pipeline import Pipeline
-from .profile import BatchCounts, Learner, Profile, ProfileError, count_docs, line_hash, normalise_line, parse_size, site_of
+from .profile import (
+    BatchCounts,
+    Learner,
+    Profile,
+    ProfileError,
+    count_docs,
+    line_hash,
+    load_profile,
+    normalise_line,
+    parse_size,
+    site_of,
+)
 from .runner import BATCH_BYTES, Batch, default_workers, make_batches
 
 DEFAULT_MEMORY = "512M"
@@ -245,6 +256,7 @@ def prepare_profile(
         )
         profile = tmp
     assert profile is not None
+    load_profile(profile)  # a missing or damaged profile fails here, with its name
     d = config.to_dict()
     names = d["detectors"]["enabled"]
     if "site_boilerplate" not in names:

@@ -58,6 +58,7 @@ _SITE_TAG = np.uint64(0x27D4EB2F165667C5)
 # ----------------------------------------------------------------------- normalising
 _DIGITS = re.compile(r"\d+")
 _NONWORD = re.compile(r"[\W_]+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def normalise_line(line: str) -> str:
@@ -75,9 +76,7 @@ def normalise_line(line: str) -> str:
     if not line.isascii():
         line = unicodedata.normalize("NFC", line)
     s = _NONWORD.sub(" ", _DIGITS.sub("0", line.lower())).strip()
-    if not s or not any(c.isalpha() for c in s):
-        return ""
-    return s
+    return s if _LETTER.search(s) else ""
 
 
 def line_hash(norm: str) -> int:
