@@ -14,12 +14,42 @@ their edits have offsets into the input of the fixer that made them.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import normalisers as N
 from .config import PipelineConfig
 from .document import Document, Edit, Result, Span
 from .registry import create
+
+
+_KNOWN_PRE = frozenset(
+    {"fix_line_endings", "remove_control_chars", "normalise_unicode", "remove_zero_width",
+     "collapse_spaces", "collapse_blank_lines"}
+)
+# Every character one of those fixers rewrites: line/paragraph separators and CR,
+# C0/C1 controls except \t and \n, zero-width characters, odd horizontal spaces.
+_ODD_CHAR = re.compile("[\r\u2028\u2029\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\t\u00a0\u2000-\u200a\u202f\u205f]")
+
+
+def _already_normal(text: str, form: str | None) -> bool:
+    """True when none of the PRE fixers would change ``text``: a few C-speed scans
+    instead of one pass per fixer (most records of a real dump are already tidy)."""
+    if not text:
+        return True
+    return (
+        text[-1] == "\n"
+        and text[0] not in "\n "
+        and text[-2:] != "\n\n"
+        and text[-2:] != " \n"
+        and "  " not in text
+        and " \n" not in text
+        and "\n " not in text
+        and "\n\n\n" not in text
+        and _ODD_CHAR.search(text) is None
+        and (not form or unicodedata.is_normalized(form, text))
+    )
 
 
 class DetectorError(RuntimeError):
@@ -118,6 +148,10 @@ class Pipeline:
             pre.append(fixer)
         self._pre = pre
         self._post = [N.POST[name] for name in c.post]
+        # The fast path of normalise() knows what each of these fixers looks for; a new
+        # PRE fixer switches it off until it is taught here.
+        self._fast_clean = set(N.PRE) <= _KNOWN_PRE
+        self._form = c.unicode
 
     # ----------------------------------------------------------------- builders
     @classmethod
@@ -132,6 +166,8 @@ class Pipeline:
 
     # ----------------------------------------------------------------- running
     def normalise(self, text: str, log: list[Edit] | None = None) -> str:
+        if self._fast_clean and _already_normal(text, self._form):
+            return text  # no PRE fixer would change a character (nor log an edit)
         for fix in self._pre:
             text = fix(text, log)
         return text

@@ -6,10 +6,12 @@ document.  Heavy state (compiled patterns, word lists) is built once in ``__init
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Iterator, Protocol, runtime_checkable
+from bisect import bisect_right
+from typing import Any, Iterable, Iterator, Protocol, runtime_checkable
 
 import regex
 
@@ -168,20 +170,25 @@ class KeywordBlockDetector(BaseDetector):
             return
         low = doc.lower
         blocks = doc.blocks
+        cues_rx = self._cues
         for i in cands:
             b = blocks[i]
             seg = low[b.start : b.end]
             if self._line is not None and self._line.fullmatch(seg, timeout=REGEX_TIMEOUT):
                 yield Span(b.start, b.end, self.name, f"boilerplate line {_snip(seg)!r}")
                 continue
-            hs = [(m.group("s") is not None, m.group(0), m.start()) for m in safe_finditer(self._cues, seg, self.name)]
+            hs = []
+            try:
+                for m in cues_rx.finditer(seg, timeout=REGEX_TIMEOUT):
+                    hs.append((m.group("s") is not None, m.group(0), m.start()))
+            except TimeoutError:
+                log.warning("cleaner: detector %s gave up on a document after %.1fs", self.name, REGEX_TIMEOUT)
             strong = [h for h in hs if h[0]]
             n = len(hs)
             length = b.end - b.start
-            cues = ", ".join(repr(_snip(h[1], 30)) for h in hs[:4]) + (" …" if n > 4 else "")
             if strong and length <= self.short_chars and strong[0][2] <= self.lead_chars:
                 # a short line that OPENS with the notice ("We use cookies ...")
-                yield Span(b.start, b.end, self.name, f"short line opening with {cues}")
+                yield Span(b.start, b.end, self.name, f"short line opening with {_cue_list(hs)}")
                 continue
             # A notice glued to the end of a kept line: cut only the notice.
             if self._tail is not None:
@@ -193,17 +200,117 @@ class KeywordBlockDetector(BaseDetector):
                     yield Span(b.start + m.start(), b.end, self.name, f"trailing notice {_snip(m.group(0))!r}")
                     continue
             if len(strong) >= self.min_strong and length / n <= self.max_chars_per_cue:
-                yield Span(b.start, b.end, self.name, f"{len(strong)} strong of {n} cues in {length} chars: {cues}")
+                yield Span(b.start, b.end, self.name,
+                           f"{len(strong)} strong of {n} cues in {length} chars: {_cue_list(hs)}")
+
+
+class _TriggerIndex:
+    """One Aho-Corasick automaton over the union of every trigger set in use.
+
+    Each detector's ``candidate_blocks(doc, triggers)`` used to scan the lowercased text
+    once per trigger (``str.find``); with ~300 triggers over 7 sets that was the largest
+    cost of the default pipeline.  Now the first call on a document runs ONE pass of the
+    automaton over ``doc.lower`` (overlapping matches, so no trigger hides another) and
+    files each hit's block under every set holding that trigger; later calls are lookups.
+    The result is the same list of blocks as the ``str.find`` scan (see
+    :func:`_candidate_blocks_scan`, which the tests compare it with).
+    """
+
+    def __init__(self) -> None:
+        self.sets: dict[tuple[str, ...], int] = {}
+        self._lock = threading.Lock()
+        # (automaton, pattern index -> set ids, set ids): replaced as one, so that a
+        # thread scanning while another registers a set never mixes two versions
+        self._state: tuple[Any, list[tuple[int, ...]], tuple[int, ...]] = (None, [], ())
+
+    def set_id(self, triggers: tuple[str, ...]) -> int:
+        sid = self.sets.get(triggers)
+        if sid is None:
+            with self._lock:
+                sid = self.sets.get(triggers)
+                if sid is None:
+                    sid = len(self.sets)
+                    self._build({**self.sets, triggers: sid})
+                    self.sets[triggers] = sid
+        return sid
+
+    def _build(self, sets: dict[tuple[str, ...], int]) -> None:
+        import ahocorasick_rs
+
+        owners: dict[str, list[int]] = {}
+        for trig, sid in sets.items():
+            for t in trig:
+                lst = owners.setdefault(t, [])
+                if sid not in lst:
+                    lst.append(sid)
+        pats = list(owners)
+        ac = ahocorasick_rs.AhoCorasick(pats, matchkind=ahocorasick_rs.MatchKind.Standard) if pats else None
+        self._state = (ac, [tuple(owners[t]) for t in pats], tuple(sets.values()))
+
+    def scan(self, doc: Document) -> dict[int, list[int]]:
+        """``{set id: sorted block indexes}`` for every registered set."""
+        ac, owners, sids = self._state
+        out: dict[int, list[int]] = {sid: [] for sid in sids}
+        if ac is None:
+            return out
+        starts = doc.block_starts()
+        if not starts:
+            return out
+        hits = ac.find_matches_as_indexes(doc.lower, overlapping=True)
+        if not hits:
+            return out
+        found: dict[int, set[int]] = {}
+        last_pos = -1
+        k = 0
+        for pat, pos, _end in hits:  # hits come in order of their END; map each start
+            if pos != last_pos:
+                k = bisect_right(starts, pos) - 1
+                if k < 0:
+                    k = 0  # Document.block_at's answer for a hit before the first block
+                last_pos = pos
+            for sid in owners[pat]:
+                blk = found.get(sid)
+                if blk is None:
+                    found[sid] = {k}
+                else:
+                    blk.add(k)
+        for sid, blk in found.items():
+            out[sid] = sorted(blk)
+        return out
+
+
+_INDEX = _TriggerIndex()
+
+
+def _cue_list(hs: list[tuple[bool, str, int]]) -> str:
+    """The reason's list of cues (built only for the lines that are removed)."""
+    return ", ".join(repr(_snip(h[1], 30)) for h in hs[:4]) + (" …" if len(hs) > 4 else "")
 
 
 def candidate_blocks(doc: Document, triggers: Iterable[str]) -> list[int]:
     """Blocks of ``doc`` whose lowercased text contains any of ``triggers``.
 
-    Runs ``str.find`` per trigger over the whole lowercased text (C speed); the Python
-    work is proportional to the number of hits, not to the number of lines.
+    One Aho-Corasick pass per document serves every detector's trigger set (the Python
+    work is proportional to the number of hits, not to the number of lines).  A hit is
+    filed under the block that holds its first character, as ``Document.block_at`` says.
     """
+    trig = triggers if isinstance(triggers, tuple) else tuple(triggers)
+    if not trig or "" in trig:
+        return _candidate_blocks_scan(doc, trig)
+    sid = _INDEX.set_id(trig)
+    cache = doc._cands
+    if cache is None or sid not in cache:
+        # first call on this document (or a trigger set seen for the first time)
+        cache = doc._cands = _INDEX.scan(doc)
+    return list(cache[sid])
+
+
+def _candidate_blocks_scan(doc: Document, triggers: Iterable[str]) -> list[int]:
+    """The reference implementation: ``str.find`` per trigger over the lowercased text."""
     low = doc.lower
     idx: set[int] = set()
+    if not doc.blocks:
+        return []
     block_at = doc.block_at
     for t in triggers:
         i = low.find(t)

@@ -148,9 +148,12 @@ class LinkFarm(BaseDetector):
                 found[i] = f"menu line of {len(parts)} items"
 
         # 6. Runs of short navigation lines before the first / after the last prose line.
-        prose = [k for k, b in enumerate(blocks) if b.end - b.start >= self.prose_chars]
-        if prose:
-            for zone in (range(0, prose[0]), range(prose[-1] + 1, len(blocks))):
+        # only the first and the last prose line matter: search from both ends
+        pc = self.prose_chars
+        first = next((k for k, b in enumerate(blocks) if b.end - b.start >= pc), -1)
+        if first >= 0:
+            last = next(k for k in range(len(blocks) - 1, first - 1, -1) if blocks[k].end - blocks[k].start >= pc)
+            for zone in (range(0, first), range(last + 1, len(blocks))):
                 run: list[int] = []
                 for k in [*zone, -1]:
                     ok = False

