@@ -34,7 +34,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from lxml import etree
 
@@ -677,6 +677,15 @@ def classify(blocks: list[HtmlBlock], containers: list[_Container], lang: str, t
         for ci, box in enumerate(containers):
             if box.cue is not None and prose[ci] >= VOID_SHARE * total and prose[ci] >= LENGTH_HIGH:
                 box.void = True
+    # ... and when it holds the headline (a link-free heading that repeats the <title>)
+    # with some prose: a blog theme's "widget Blog" around a short post.
+    low_title = title.lower()
+    if low_title:
+        for b in blocks:
+            if b.boilers and b.heading and len(b.text) >= 10 and not b.link_chars and b.text.lower() in low_title:
+                for ci in b.boilers:
+                    if prose[ci] >= LENGTH_LOW:
+                        containers[ci].void = True
     boiler: list[bool] = []
     for b in blocks:
         bo = False
@@ -822,10 +831,6 @@ def clean_html(html: str | bytes, url: str | None = None) -> str:
     """
     return extract(html, url).text
 
-
-def iter_kept(blocks: Iterable[HtmlBlock]) -> Iterable[str]:
-    """The text of the kept blocks."""
-    return (b.text for b in blocks if b.kept)
 
 
 def record_text(rec: dict[str, Any], html_field: str | None) -> tuple[str | None, str | None, str]:
