@@ -11,6 +11,7 @@ import base64
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -192,6 +193,9 @@ def _may_have_dup_keys(raw: bytes, rec: dict[str, Any]) -> bool:
     )
 
 
+_LONG_INT = re.compile(rb"[0-9]{20}")
+
+
 def _parse(raw: bytes) -> tuple[Any, bool]:
     """``(value, exact)``: ``exact`` is False when the stdlib parsed it (the value may hold
     lone surrogates or big integers that orjson cannot write)."""
@@ -206,6 +210,15 @@ def _parse(raw: bytes) -> tuple[Any, bool]:
             raise
         except (ValueError, RecursionError):
             raise ValueError(f"invalid JSON: {exc}") from None
+    if _LONG_INT.search(raw) is not None:
+        # orjson reads an integer beyond 64 bits as a float (losing digits): the stdlib
+        # keeps it exact.  A run of 20 digits is rare outside such numbers.
+        try:
+            return _stdlib_loads(raw), False
+        except _DuplicateKey:
+            raise
+        except (ValueError, RecursionError):
+            pass
     if type(rec) is dict and _may_have_dup_keys(raw, rec):
         try:
             _stdlib_loads(raw)
