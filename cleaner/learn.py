@@ -132,13 +132,13 @@ def learn(
             sys.stderr.flush()
     if progress:
         sys.stderr.write("\n")
-    prof = learner.profile()
+    prof = learner.profile(consume=True)
     summary = {
         "records": learner.docs,
         "skipped": skipped,
         "sites": int(prof.site32.size),
         "keys": int(prof.keys.size),
-        "table_bytes": learner.nbytes,
+        "cap_bytes": learner.sizing.cap,
         "seconds": round(time.monotonic() - t0, 3),
     }
     return prof, summary

@@ -46,6 +46,8 @@ NO_SITE = ""
 SCHEME = "lower+digits->0+punct->space+ws; blake2b-64 line, site32<<32|key32; skip-gram d=2"
 
 WAYS = 4
+#: keys added to the tables at a time (bounds the temporary arrays of an update)
+SLICE = 1 << 17
 _M32 = np.uint64(0xFFFFFFFF)
 _BOS = 0x9E3779B97F4A7C15
 _EOS = 0xC2B2AE3D27D4EB4F
@@ -337,10 +339,12 @@ class Sizing:
     @classmethod
     def for_cap(cls, cap: int) -> "Sizing":
         budget = max(8 << 20, cap - BASELINE_BYTES)
-        # 15% doorkeeper, 60% key table, 10% site table, 15% head-room for batches
-        # and the final sort (which copies the live part of the key table)
-        door_bits = int(budget * 0.15) * 8
-        key_slots = int(budget * 0.55) // 12
+        # 17% doorkeeper, 38% key table, 10% site table.  The rest is head-room: for
+        # the batches (added in slices of SLICE keys, ~70 bytes a key while added) and
+        # for writing the profile, which frees the doorkeeper and the key table as it
+        # goes but holds at worst ~28 bytes per live slot (12 in the table)
+        door_bits = int(budget * 0.17) * 8
+        key_slots = int(budget * 0.38) // 12
         site_slots = int(budget * 0.10) // 12
         return cls(cap, door_bits, key_slots, site_slots)
 
@@ -362,6 +366,16 @@ class Learner:
         return self.door.nbytes + self.keys.nbytes + self.sites.nbytes
 
     def add_sites(self, site32: np.ndarray, counts: np.ndarray) -> None:
+        for i in range(0, site32.size, SLICE):
+            self._add_sites(site32[i : i + SLICE], counts[i : i + SLICE])
+
+    def add_keys(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        """Distinct keys with the number of documents that held each (added in slices,
+        so that a huge batch costs no more memory than a small one)."""
+        for i in range(0, keys.size, SLICE):
+            self._add_keys(keys[i : i + SLICE], counts[i : i + SLICE])
+
+    def _add_sites(self, site32: np.ndarray, counts: np.ndarray) -> None:
         """Pages per site.  Never under-counted: a site new to the table whose first
         page the doorkeeper absorbed is entered with that page counted back."""
         site32 = site32.astype(np.uint64)
@@ -377,8 +391,7 @@ class Learner:
             nc = np.where(seen, nc + 1, nc)
             self.sites.insert(nk, nc)
 
-    def add_keys(self, keys: np.ndarray, counts: np.ndarray) -> None:
-        """Distinct keys with the number of documents that held each."""
+    def _add_keys(self, keys: np.ndarray, counts: np.ndarray) -> None:
         if keys.size == 0:
             return
         keys = keys.astype(np.uint64)
@@ -401,24 +414,33 @@ class Learner:
             if len(self.names) < 200_000 or k in self.names:
                 self.names.setdefault(k, v)
 
-    def profile(self, min_df: int = 2, min_share: float = 0.1) -> "Profile":
+    def profile(self, min_df: int = 2, min_share: float = 0.1, consume: bool = False) -> "Profile":
         """The profile: keys seen in at least ``min_df`` pages and ``min_share`` of their
-        site's pages (smaller ones can never reach a detector threshold)."""
+        site's pages (smaller ones can never reach a detector threshold).  With
+        ``consume``, the doorkeeper and the key table are freed on the way (the learner
+        cannot be used afterwards), which keeps the peak within the cap."""
         sk, sc = self.sites.items()
         order = np.argsort(sk)
         s32 = (sk[order] & _M32).astype(np.uint32)
         spages = sc[order]
-        kk, kc = self.keys.items()
-        keep = kc >= min_df
+        live = self.keys.counts >= min_df
+        kk, kc = self.keys.keys[live], self.keys.counts[live]
+        del live
+        if consume:
+            self.door.bits = np.zeros(0, dtype=np.uint8)
+            self.keys.keys = np.zeros(0, dtype=np.uint64)
+            self.keys.counts = np.zeros(0, dtype=np.uint32)
+        keep = np.zeros(kk.size, dtype=bool)
+        for a in range(0, kk.size, SLICE):  # the share test, in slices
+            owner = (kk[a : a + SLICE] >> np.uint64(32)).astype(np.uint32)
+            if s32.size:
+                i = np.minimum(np.searchsorted(s32, owner), s32.size - 1)
+                pages = np.where(s32[i] == owner, spages[i], 0)
+            else:
+                pages = np.zeros(owner.size, dtype=np.uint32)
+            keep[a : a + SLICE] = (pages > 0) & (kc[a : a + SLICE] >= np.ceil(min_share * pages))
         kk, kc = kk[keep], kc[keep]
-        owner = (kk >> np.uint64(32)).astype(np.uint32)
-        if s32.size:
-            i = np.minimum(np.searchsorted(s32, owner), s32.size - 1)
-            pages = np.where(s32[i] == owner, spages[i], 0)
-        else:
-            pages = np.zeros(kk.size, dtype=np.uint32)
-        keep = (pages > 0) & (kc >= np.ceil(min_share * pages))
-        kk, kc = kk[keep], kc[keep]
+        del keep
         order = np.argsort(kk)
         meta = {
             "docs": self.docs,

@@ -171,7 +171,7 @@ def test_sizing_fits_the_cap():
     for cap in (160 << 20, 512 << 20, 2 << 30):
         ln = Learner(cap)
         assert ln.nbytes + P.BASELINE_BYTES <= cap
-    assert Learner(512 << 20).nbytes > 300 << 20  # and uses most of it
+    assert Learner(512 << 20).nbytes > 250 << 20  # and uses a good part of it
 
 
 def test_parse_size():
