@@ -27,11 +27,14 @@ import gzip
 import math
 import os
 import re
+import sys
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Edit
-from .typos_edits import adjacent, osa_distance, substitution_kind
+from .typos_edits import adjacent, edits1, osa_distance, pair_key, substitution_kind
 
 NAME = "fix_typos"
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "typos")
@@ -56,6 +59,10 @@ MAX_RIVAL2_DEFICIT = -1.5
 CONTEXT_SMOOTHING = 3.2e6
 #: Total of symspellpy's unigram counts (5.4e11): the corpus size for expected pair counts.
 BIGRAM_TOTAL = 5.4e11
+#: Zipf assumed for a word missing from the lexicon (it keeps words from 1.5 up).
+ABSENT_ZIPF = 1.0
+#: Two-edit rivals are only looked for among words at least this common.
+RIVAL2_MIN_ZIPF = 4.0
 #: Shortest token considered; tokens shorter than ``MIN_LEN_ANY_EDIT`` only get swapped
 #: letters fixed (teh -> the): a one-letter change reaches too many short words.
 MIN_LEN = 3
@@ -89,72 +96,82 @@ _PREFIXES = ("un", "re", "pre", "non", "over", "under", "out", "mis", "dis", "co
              "inter", "anti", "semi", "multi", "micro", "mega", "mini", "self", "post", "counter")
 
 
+class _Bigrams:
+    """Pair counts as two sorted arrays (64-bit pair key -> count): a few MB, loaded with
+    one ``frombytes``.  Looked up with bisect, a few times per decision."""
+
+    def __init__(self, raw: bytes) -> None:
+        half = len(raw) // 2
+        self.keys = array("Q")
+        self.keys.frombytes(raw[:half])
+        self.counts = array("Q")
+        self.counts.frombytes(raw[half:])
+        if sys.byteorder != "little":
+            self.keys.byteswap()
+            self.counts.byteswap()
+
+    def get(self, a: str, b: str) -> int:
+        k = pair_key(a, b)
+        i = bisect_left(self.keys, k)
+        return self.counts[i] if i < len(self.keys) and self.keys[i] == k else 0
+
+
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
-    zipf: dict[str, float]  # wordfreq zipf of every known lowercase word
+    zipf100: dict[str, int]  # wordfreq zipf * 100 of the known lowercase words
     dictionary: frozenset[str]  # the spell-checker dictionary (correct words)
     protected: frozenset[str]  # dictionary + variants: never changed
-    skip: frozenset[str]  # protected words as chunks, lowercase and Capitalised (fast path)
-    bigrams: dict[tuple[str, str], int]
-    deletes: dict[str, tuple[str, ...]]  # one-letter deletion -> frequent dictionary words
+    common_deletes: dict[str, tuple[str, ...]]  # one-letter deletion -> very common words
+
+    def z(self, word: str) -> float:
+        """Zipf frequency; a word missing from the lexicon counts as ``ABSENT_ZIPF``."""
+        v = self.zipf100.get(word)
+        return ABSENT_ZIPF if v is None else v / 100.0
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> _Lexicon:
-    """Load the package data once per process (about a second)."""
-    zipf: dict[str, float] = {}
-    dictionary: set[str] = set()
+    """Load the word data once per process (well under a second, ~30 MB)."""
+    zipf100: dict[str, int] = {}
+    dictionary: list[str] = []
     with gzip.open(os.path.join(DATA, "lexicon.tsv.gz"), "rt", encoding="utf-8") as f:
         for line in f:
             w, z, flag = line.rstrip("\n").split("\t")
-            zipf[w] = int(z) / 100.0
+            zipf100[w] = int(z)
             if flag == "D":
-                dictionary.add(w)
-    variants: set[str] = set()
+                dictionary.append(w)
+    variants: list[str] = []
     with open(os.path.join(DATA, "variants.txt"), encoding="utf-8") as f:
         for line in f:
             if line.strip() and not line.startswith("#"):
-                variants.add(line.strip())
-    bigrams: dict[tuple[str, str], int] = {}
-    with gzip.open(os.path.join(DATA, "bigrams.tsv.gz"), "rt", encoding="utf-8") as f:
-        for line in f:
-            pair, c = line.rstrip("\n").split("\t")
-            a, b = pair.split(" ")
-            bigrams[(a, b)] = int(c)
+                variants.append(line.strip())
+    common = int(RIVAL2_MIN_ZIPF * 100)
     deletes: dict[str, list[str]] = {}
     for w in dictionary:
-        if zipf.get(w, 0.0) >= MIN_CANDIDATE_ZIPF:
+        if zipf100[w] >= common:
             for i in range(len(w)):
-                d = w[:i] + w[i + 1 :]
-                lst = deletes.setdefault(d, [])
-                if not lst or lst[-1] != w:
+                lst = deletes.setdefault(w[:i] + w[i + 1 :], [])
+                if w not in lst:
                     lst.append(w)
-    protected = frozenset(dictionary) | frozenset(variants)
-    skip = protected | frozenset(w.capitalize() for w in protected)
-    return _Lexicon(zipf, frozenset(dictionary), protected, skip, bigrams,
-                    {k: tuple(v) for k, v in deletes.items()})
+    d = frozenset(dictionary)
+    return _Lexicon(zipf100, d, d | frozenset(variants), {k: tuple(v) for k, v in deletes.items()})
+
+
+@lru_cache(maxsize=1)
+def bigrams() -> _Bigrams:
+    """The pair counts, loaded on first use (only documents with a fix to weigh need them)."""
+    with gzip.open(os.path.join(DATA, "bigrams.bin.gz"), "rb") as f:
+        return _Bigrams(f.read())
 
 
 def _neighbours1(lx: _Lexicon, word: str) -> dict[str, str]:
-    """Frequent dictionary words one Damerau edit from ``word`` -> kind of edit (from the
-    typo's side: 'deletion' means the typo has an extra letter)."""
+    """Dictionary words at least ``MIN_CANDIDATE_ZIPF`` common, one Damerau edit from
+    ``word`` -> kind of edit (from the typo's side: 'deletion' = the typo has an extra letter)."""
     out: dict[str, str] = {}
-    n = len(word)
-    for c in lx.deletes.get(word, ()):  # the typo lacks a letter
-        out[c] = "insertion"
-    for i in range(n):
-        d = word[:i] + word[i + 1 :]
-        if d in lx.dictionary and lx.zipf.get(d, 0.0) >= MIN_CANDIDATE_ZIPF:
-            out.setdefault(d, "deletion")
-        for c in lx.deletes.get(d, ()):
-            if len(c) != n or c in out:
-                continue
-            diff = [j for j in range(n) if c[j] != word[j]]
-            if len(diff) == 1:
-                out[c] = "substitution"
-            elif len(diff) == 2 and diff[1] == diff[0] + 1 and c[diff[0]] == word[diff[1]] and c[diff[1]] == word[diff[0]]:
-                out[c] = "transposition"
-    out.pop(word, None)
+    floor = int(MIN_CANDIDATE_ZIPF * 100)
+    for c, kind in edits1(word).items():
+        if c in lx.dictionary and lx.zipf100[c] >= floor:
+            out[c] = kind
     return out
 
 
@@ -168,15 +185,15 @@ def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
     del1 = {word[:i] + word[i + 1 :] for i in range(n)}
     pool: set[str] = set()
     for d in del1:
-        pool.update(lx.deletes.get(d, ()))
+        pool.update(lx.common_deletes.get(d, ()))
         for i in range(len(d)):
             dd = d[:i] + d[i + 1 :]
-            pool.update(lx.deletes.get(dd, ()))
+            pool.update(lx.common_deletes.get(dd, ()))
             if dd in lx.dictionary:
                 pool.add(dd)
     best: tuple[str, float] | None = None
     for c in pool:
-        z = lx.zipf.get(c, 0.0)
+        z = lx.z(c)
         if (best is None or z > best[1]) and osa_distance(word, c) == 2:
             best = (c, z)
     return best
@@ -201,7 +218,7 @@ def _misderived(stem: str, suf: str) -> bool:
 
 def _compound_part(lx: _Lexicon, part: str, left: bool) -> bool:
     """A part of a run-together pair: a common word, or a very common short word."""
-    z = lx.zipf.get(part, 0.0)
+    z = lx.z(part)
     if len(part) >= 4:
         return z >= 4.0
     return z >= (5.5 if left else 5.0)
@@ -294,7 +311,7 @@ def _candidates(word: str) -> _Candidates | None:
     lx = lexicon()
     if word in lx.protected:
         return None
-    zw = lx.zipf.get(word, 0.0)
+    zw = lx.z(word)
     if zw >= MAX_TOKEN_ZIPF:
         return None
     near = _neighbours1(lx, word)
@@ -302,7 +319,7 @@ def _candidates(word: str) -> _Candidates | None:
         return None
     if _derived(lx, word) is not None:
         return None
-    ranked = sorted(((c, lx.zipf.get(c, 0.0), k) for c, k in near.items()), key=lambda t: (-t[1], t[0]))
+    ranked = sorted(((c, lx.z(c), k) for c, k in near.items()), key=lambda t: (-t[1], t[0]))
     best = ranked[0]
     if best[1] - zw < MIN_GAIN:
         return None
@@ -346,8 +363,8 @@ def _pair_evidence(lx: _Lexicon, a: str, b: str) -> tuple[float, int]:
     missing from the list although chance alone would put it there ("the their") scores
     below zero; a pair far above chance ("to launch") scores above.
     """
-    obs = lx.bigrams.get((a, b), 0)
-    za, zb = lx.zipf.get(a, 0.0), lx.zipf.get(b, 0.0)
+    obs = bigrams().get(a, b)
+    za, zb = lx.z(a), lx.z(b)
     expected = 10.0 ** (za - 9.0) * 10.0 ** (zb - 9.0) * BIGRAM_TOTAL
     return math.log10((obs + CONTEXT_SMOOTHING) / (expected + CONTEXT_SMOOTHING)), obs
 
@@ -477,7 +494,7 @@ def _plausible(lx: _Lexicon, text: str) -> list[str]:
     the cost per document is one split and one set operation.
     """
     chunks = set(text.split())
-    rest = chunks - lx.skip
+    rest = chunks - lx.protected
     if not rest:
         return []
     if len(chunks) >= 20 and len(rest) > (1.0 - MIN_KNOWN_SHARE) * len(chunks):

@@ -1,6 +1,8 @@
 """Damerau-Levenshtein distance-1 edits of a lowercase ASCII word (helper of :mod:`typos`)."""
 from __future__ import annotations
 
+from hashlib import blake2b
+
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -97,3 +99,12 @@ def osa_distance(a: str, b: str, cap: int = 3) -> int:
             return cap
         prev2, prev = prev, cur
     return min(prev[-1], cap)
+
+
+def pair_key(left: str, right: str) -> int:
+    """64-bit key of a word pair in the bigram table (stable across processes).
+
+    >>> pair_key("to", "launch") == pair_key("to", "launch") != pair_key("launch", "to")
+    True
+    """
+    return int.from_bytes(blake2b(f"{left} {right}".encode(), digest_size=8).digest(), "little")
