@@ -1,0 +1,92 @@
+"""Where the time goes: pyinstrument over the per-record work of ``clean``.
+
+    .venv/bin/python benchmarks/profile.py --mb 5 --pipelines core,default --write
+
+Reads the first ``--mb`` MB of the throughput dump (``benchmarks/throughput.py`` builds
+it; ``--dump`` to choose another file) and runs, per record, what a worker runs:
+``orjson.loads``, ``Pipeline.clean``, ``orjson.dumps``.  The pipeline is built and
+warmed up first, so one-off loading (word lists, models) is not in the profile.  Prints
+the call tree (functions above ``--min-share`` of the time) and the CPU rate, and with
+``--write`` puts them in the ``profile`` section of ``benchmarks/RESULTS.md``.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+CORE = ["separators", "link_farm", "copyright", "publisher_footer", "gdpr_notice"]
+CONFIGS = {
+    "default": None,
+    "no-typos": {"normalisers": {"typos": False}},
+    "core": {"normalisers": {"typos": False}, "detectors": {"enabled": CORE}},
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import orjson
+    from pyinstrument import Profiler
+
+    from cleaner.pipeline import Pipeline
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dump", default=None, help="JSONL file (default: the largest cached throughput dump)")
+    ap.add_argument("--mb", type=float, default=5.0, help="MB of the dump to profile (default 5)")
+    ap.add_argument("--pipelines", default="core,default", help="comma-separated: default, no-typos, core")
+    ap.add_argument("--min-share", type=float, default=0.03, help="hide frames below this share (default 0.03)")
+    ap.add_argument("--lines", type=int, default=45, help="lines of each tree to keep (default 45)")
+    ap.add_argument("--write", action="store_true", help="write the 'profile' section of benchmarks/RESULTS.md")
+    args = ap.parse_args(argv)
+
+    dump = args.dump
+    if dump is None:
+        cands = sorted(glob.glob(os.path.join(HERE, "_work", "dump-*.jsonl")), key=os.path.getsize)
+        if not cands:
+            raise SystemExit("no dump: run benchmarks/throughput.py --size 50M first, or pass --dump")
+        dump = cands[-1]
+    limit = int(args.mb * 1e6)
+    lines: list[bytes] = []
+    n = 0
+    with open(dump, "rb") as f:
+        for line in f:
+            if n >= limit:
+                break
+            lines.append(line)
+            n += len(line)
+    out = [f"Profile of {n / 1e6:.1f} MB ({len(lines):,} records) of `{os.path.basename(dump)}`; pyinstrument, "
+           f"frames under {args.min_share:.0%} hidden. Rates are CPU-time under the profiler (slower than without)."]
+    for name in [p for p in args.pipelines.split(",") if p]:
+        pipe = Pipeline.from_config(CONFIGS[name])
+        pipe.clean("Warm-up. Copyright 2024 Example. All rights reserved.\nHome | News | Sport\n")
+        loads, dumps = orjson.loads, orjson.dumps
+        prof = Profiler(interval=0.001)
+        t0 = time.process_time()
+        prof.start()
+        for line in lines:
+            rec = loads(line)
+            rec["text"] = pipe.clean(rec["text"], record_edits=False).text
+            dumps(rec)
+        prof.stop()
+        cpu = time.process_time() - t0
+        tree = prof.output_text(unicode=False, color=False, show_all=False, time="percent_of_total",
+                                processor_options={"filter_threshold": args.min_share})
+        body = [ln for ln in tree.splitlines() if ln.strip() and not ln.lstrip().startswith(("_", "/", "Recorded", "Program"))]
+        out.append(f"\n### `{name}` pipeline: {n / 1e6 / cpu:.2f} MB/CPU-s under the profiler\n")
+        out.append("```\n" + "\n".join(body[: args.lines]) + "\n```")
+    report = "\n".join(out)
+    print(report)
+    if args.write:
+        sys.path.insert(0, HERE)
+        from _results import stamp, write_section
+
+        write_section("profile", f"## Profile (`benchmarks/profile.py`)\n\n{stamp()}\n\n{report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
