@@ -149,8 +149,8 @@ def main() -> int:
     lines.append(f"- Clean prose (`truth_text`, {cp['docs']} pages, {cp['tokens']:,} tokens): "
                  f"**{cp['changes']} changes = {cp['per10k']:.2f} per 10,000 tokens** (target <= 0.5; "
                  "read by hand, see docs/typos.md for which are real typos)")
-    if cp["list"]:
-        lines.append("  - changes: " + ", ".join(f"{b}->{x}" for b, x in cp["list"]))
+    if cp["list"] and a.show:
+        print("  changes: " + ", ".join(f"{b}->{x}" for b, x in cp["list"]))
     lines.append(f"- Speed: {cp['bytes'] / 1e6:.1f} MB in {cp['cpu']:.2f} CPU s = **{cp['mbps']:.1f} MB/s** first pass, "
                  f"**{cp['mbps_warm']:.1f} MB/s** with per-word verdicts cached (language id included, data "
                  "loaded beforehand; target >= 20; 2 shared cores, ~6 other jobs running)")

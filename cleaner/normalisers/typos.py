@@ -415,9 +415,6 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
         return None
     if count == 0 and any(t[4] > 0 for t in scored[1:]):
         return None  # the neighbours fit a rival, not the winner ("the theif who": thief)
-    r2 = _rival2(lx, word)
-    if r2 is not None and r2[1] > z - MAX_RIVAL2_DEFICIT:
-        return None
     need = MIN_LEAD if (count > 0 or (left is None and right is None)) else MIN_LEAD_UNCONFIRMED
     if len(scored) > 1:
         lead = total - scored[1][0]
@@ -426,6 +423,9 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
         why = f"leads {scored[1][1]!r} by {lead:.1f}"
     else:
         why = "only candidate"
+    r2 = _rival2(lx, word)
+    if r2 is not None and r2[1] > z - MAX_RIVAL2_DEFICIT:
+        return None
     ctx = f", context '{left or ''} _ {right or ''}' bigram count {count}" if count else ""
     return best, f"not in dictionary; {slip} of {best!r} (zipf {z:.1f} vs {c.token_zipf:.1f}{ctx}), {why}"
 
