@@ -771,14 +771,27 @@ def _fallback(blocks: list[HtmlBlock], inside: list[bool]) -> None:
 
 
 # ----------------------------------------------------------------------------- API
-@lru_cache(maxsize=1)
-def _default_pipeline() -> Any:
-    """Text mode's default detectors; no word-level post normalisers (typos): HTML mode
-    removes, it does not rewrite, unless the caller passes a pipeline that does."""
+#: Text detectors HTML mode leaves out.  ``page_furniture`` classifies plain-text blocks
+#: the way this module has already classified them with the DOM in view; a second pass
+#: on the kept blocks only loses article lines (measured on the dev set: recall -0.02 to
+#: -0.03, F1 -0.004 to -0.016).
+HTML_SKIP_DETECTORS = frozenset({"page_furniture"})
+
+
+@lru_cache(maxsize=8)
+def html_pipeline(config: Any = None) -> Any:
+    """The text pass of HTML mode: ``config``'s pipeline (a :class:`PipelineConfig`)
+    without :data:`HTML_SKIP_DETECTORS`.  Default: text mode's default detectors and no
+    word-level post normalisers (typos): HTML mode removes, it does not rewrite."""
     from .config import PipelineConfig
     from .pipeline import Pipeline
 
-    return Pipeline(PipelineConfig().replace(post=()))
+    cfg = config if config is not None else PipelineConfig().replace(post=())
+    return Pipeline(cfg.replace(detectors=tuple(d for d in cfg.detectors if d.name not in HTML_SKIP_DETECTORS)))
+
+
+def _default_pipeline() -> Any:
+    return html_pipeline(None)
 
 
 def extract(

@@ -25,7 +25,7 @@ import orjson
 from .config import PipelineConfig
 from .document import Document
 from . import warc as _warc
-from .html import record_text as html_record_text
+from .html import html_pipeline, record_text as html_record_text
 from .io import AtomicOutput, InputError, OversizeLine, check_readable, iter_lines, remove_stale_tmp
 from .parallel import ordered_map
 from .pipeline import DetectorError, Pipeline
@@ -294,7 +294,8 @@ def process_batch(batch: Batch) -> BatchResult:
                     reason = kind = "text holds lone surrogates (not valid Unicode)"
         if reason is None:
             try:
-                res = pipe.clean(Document(text, rec), record_edits=annotate)  # meta: url etc.
+                p = pipe if html_text is None else html_pipeline(cfg)  # HTML mode: cleaner/html.py
+                res = p.clean(Document(text, rec), record_edits=annotate)  # meta: url etc.
             except DetectorError as exc:
                 reason, kind = str(exc), "detector error"
             except Exception as exc:  # a bug must not end a run of thousands of shards

@@ -254,11 +254,12 @@ def test_cli_html_field(tmp_path):
     inp.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
     out = tmp_path / "out.jsonl"
     r = CliRunner().invoke(main, [str(inp), "-o", str(out), "--html-field", "html", "--text-field", "body",
-                                  "--workers", "1"], catch_exceptions=False)
+                                  "--workers", "1", "--no-typos"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [x["id"] for x in rows] == [1]
     assert PROSE in rows[0]["body"] and "We use cookies" not in rows[0]["body"]
+    assert rows[0]["body"] == cleaner.clean_html(recs[0]["html"])  # the job and the API agree
     assert rows[0]["html"].startswith("<!DOCTYPE html>")  # the record is otherwise kept
     rej = [json.loads(x) for x in (tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines()]
     assert [(x["line"], x["reason"]) for x in rej] == [(2, "missing HTML field 'html'"), (3, "HTML field is list, not a string")]
