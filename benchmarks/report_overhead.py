@@ -73,15 +73,22 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-typos", action="store_true", help="time the pipeline without the typo fixer")
+    ap.add_argument("--lang-exact-lines", type=int, default=None,
+                    help="override cleaner.stats.LANG_EXACT_LINES (0: the regime of a dump far past its first "
+                         "10,000 lines, where languages are sampled)")
     ap.add_argument("--write", action="store_true", help="record the figures in benchmarks/RESULTS.md")
     a = ap.parse_args()
     dump = build(parse_size(a.size))
     mb = os.path.getsize(dump) / 1e6
-    clean = os.path.join(os.path.dirname(sys.executable), "clean")
+    if a.lang_exact_lines is None:
+        clean = [os.path.join(os.path.dirname(sys.executable), "clean")]
+    else:
+        clean = [sys.executable, "-c", f"import cleaner.stats as S; S.LANG_EXACT_LINES = {a.lang_exact_lines}; "
+                                       "from cleaner.cli import main; main()"]
     out = os.path.join(WORK, "report-out.jsonl")
     rep = os.path.join(WORK, "report.html")
     stats = os.path.join(WORK, "report-stats.json")
-    base = [clean, dump, "-o", out, "--workers", str(a.workers), "--no-progress"]
+    base = [*clean, dump, "-o", out, "--workers", str(a.workers), "--no-progress"]
     if a.no_typos:
         base.append("--no-typos")
     variants = {"plain": base, "report": base + ["--report", rep, "--stats", stats]}
@@ -99,7 +106,8 @@ def main() -> None:
         st = orjson.loads(f.read())
     lines = [
         f"Dump: {mb:,.0f} MB ({st['records_in']:,} records, tiled cc-wet-sample), {a.workers} workers, "
-        f"pipeline: {'default without typos' if a.no_typos else 'default'}, {a.rounds} rounds (medians).",
+        f"pipeline: {'default without typos' if a.no_typos else 'default'}, {a.rounds} rounds (medians)"
+        + ("." if a.lang_exact_lines is None else f", LANG_EXACT_LINES = {a.lang_exact_lines}."),
         "",
         "| variant | wall s | CPU s |",
         "|---|---|---|",
@@ -115,7 +123,8 @@ def main() -> None:
         sys.path.insert(0, HERE)
         from _results import stamp, write_section
 
-        name = "report_overhead" + ("_no_typos" if a.no_typos else "")
+        name = "report_overhead" + ("_no_typos" if a.no_typos else "") + (
+            "" if a.lang_exact_lines is None else f"_exact{a.lang_exact_lines}")
         write_section(name, f"## Report overhead ({'no typos' if a.no_typos else 'default pipeline'})\n\n"
                             f"`benchmarks/report_overhead.py`, {stamp()}\n\n{body}\n")
 

@@ -256,6 +256,8 @@ def render_report(stats: Mapping[str, Any], collector: Collector | None = None, 
             ["language", "documents", "characters in", "removed", "share removed"],
             [(k, f"{v['docs']:,}", f"{v['chars_in']:,}", f"{v['chars_removed']:,}", _pct(v["chars_removed"], v["chars_in"]))
              for k, v in list(langs.items())[:MAX_ROWS]]))
+        if collector.langs_estimated:
+            parts.append(f'<p class="note">{esc(collector.lang_note().capitalize())}.</p>')
         if len(langs) > MAX_ROWS:
             parts.append(f'<p class="note">{len(langs) - MAX_ROWS} more languages in the --stats JSON.</p>')
         sites = collector.top_sites(MAX_ROWS)

@@ -281,3 +281,21 @@ def test_hostile_detector_names_never_become_markup(name):
     page = render_report({"records_in": 1, "chars_in": 10, "chars_out": 5, "removed_chars": {name: 5},
                           "docs_hit": {name: 1}})
     assert name not in page and "onmouseover=\"" not in page
+
+
+def test_languages_past_the_exact_prefix_are_estimated(tmp_path, monkeypatch):
+    import cleaner.stats as S
+
+    monkeypatch.setattr(S, "LANG_EXACT_LINES", 10)
+    monkeypatch.setattr(S, "LANG_RATE", 0.5)
+    recs = [{"text": f"{ARTICLE} Number {i}.\n{FOOTER}"} for i in range(200)]
+    _, c = _collect(tmp_path, recs, 1, k=3)
+    d = c.as_dict()
+    assert 40 < c.langs_estimated < 160  # about half of the 190 past line 10
+    assert d["languages"]["en"]["docs"] == 10 + 2 * c.langs_estimated
+    assert "estimated" in d["languages_estimated"]
+    # a record's own lang field is always counted, exactly
+    recs = [{"text": f"{ARTICLE} {i}.", "lang": "en-GB"} for i in range(200)]
+    _, c = _collect(tmp_path, recs, 1, k=3)
+    assert c.languages()["en"]["docs"] == 200 and c.langs_estimated == 0
+    assert all(x.lang == "en" for x in c.random_sample())
