@@ -124,8 +124,8 @@ class PageFurniture(BaseDetector):
     #: the same for Chinese/Japanese: characters and function-character share
     cjk_length_low = 25
     cjk_length_high = 70
-    cjk_function_low = 0.10
-    cjk_function_high = 0.12
+    cjk_function_low = 0.04
+    cjk_function_high = 0.06
     #: a short block this many characters before good text is a heading (jusText: 200)
     max_heading_distance = 100
     #: a block of capitalised words (headline lists, menus) is bad above this share ...
@@ -297,14 +297,14 @@ class PageFurniture(BaseDetector):
                 cur = c
         return prev, nxt
 
-    def _near_good(self, paras: list[_Para]) -> list[bool]:
-        """For every block: is a good block ahead within ``max_heading_distance`` chars
-        of blocks in between?  One backward pass."""
+    def _near_good(self, paras: list[_Para], dist_max: float) -> list[bool]:
+        """For every block: is a good block ahead within ``dist_max`` chars of blocks
+        in between?  One backward pass."""
         n = len(paras)
         out = [False] * n
         gap = None  # chars between the current block and the next good one
         for i in range(n - 1, -1, -1):
-            out[i] = gap is not None and gap <= self.max_heading_distance
+            out[i] = gap is not None and gap <= dist_max
             p = paras[i]
             if p.cls == GOOD and p.cf == GOOD:  # real prose, not a promoted heading
                 gap = 0
@@ -312,23 +312,28 @@ class PageFurniture(BaseDetector):
                 gap += p.chars
         return out
 
-    def _revise(self, paras: list[_Para]) -> None:
-        # headings right before good text
-        near = self._near_good(paras)
+    def _revise(self, paras: list[_Para], cjk: bool) -> None:
+        # headings right before good text (distances in CJK characters scaled like
+        # the length thresholds: one CJK character carries about as much as 2-3 Latin)
+        dist_max = self.max_heading_distance * (self.cjk_length_low / self.length_low if cjk else 1.0)
+        near = self._near_good(paras, dist_max)
         for i, p in enumerate(paras):
             if p.heading and p.cls == SHORT and near[i]:
                 p.cls = NEARGOOD
                 p.why.append("heading")
-        # short blocks take their neighbours' class.  Unlike jusText, the ends of the
-        # document are no evidence: a short line with nothing decided on one side takes
-        # the class of the other side (and stays when neither side is decided).
+        # short blocks take their neighbours' class.  The ends of the document count
+        # as boilerplate (jusText) for a line that is not a sentence; for a sentence
+        # they are no evidence: it takes the class of its other side.
         prev, nxt = self._neighbours(paras, True, "")
         prev_any, nxt_any = self._neighbours(paras, False, "")
         new: dict[int, str] = {}
         for i, p in enumerate(paras):
             if p.cls != SHORT:
                 continue
-            a, b = prev[i] or nxt[i] or GOOD, nxt[i] or prev[i] or GOOD
+            if p.end_punct and p.words >= 3:
+                a, b = prev[i] or nxt[i] or GOOD, nxt[i] or prev[i] or GOOD
+            else:
+                a, b = prev[i] or BAD, nxt[i] or BAD
             if a == GOOD and b == GOOD:
                 new[i] = GOOD
             elif a == BAD and b == BAD:
@@ -352,7 +357,7 @@ class PageFurniture(BaseDetector):
             else:
                 p.cls = GOOD
         # headings that were demoted but sit right above good text
-        near = self._near_good(paras)
+        near = self._near_good(paras, dist_max)
         for i, p in enumerate(paras):
             if p.heading and p.cls == BAD and p.cf != BAD and near[i]:
                 p.cls = GOOD
@@ -402,6 +407,8 @@ class PageFurniture(BaseDetector):
     def classify(self, doc: Document) -> list[_Para]:
         """The blocks of ``doc`` with their features and final classes (for tests and
         for tuning; :meth:`detect` turns the bad ones into spans)."""
+        if len(doc.blocks) < self.min_blocks:  # before language id: that is the cost
+            return []
         cjk = self._is_cjk(doc)
         lang = doc.lang
         stop = stoplist(lang) if not cjk else frozenset()
@@ -422,7 +429,7 @@ class PageFurniture(BaseDetector):
             for p in near:
                 if p.stop * 2 >= best:
                     p.cf = p.cls = GOOD
-        self._revise(paras)
+        self._revise(paras, cjk)
         self._main_text(paras)
         self._repeats(doc, paras)
         return paras

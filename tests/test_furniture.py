@@ -1,0 +1,229 @@
+"""page_furniture: the two-stage block classifier for plain text."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import cleaner
+from cleaner.document import Document
+from cleaner.detectors.furniture import PageFurniture, stoplist
+
+DET = PageFurniture()
+
+ARTICLE = [
+    "The city council voted on Tuesday night to approve a long-debated plan that would turn the disused rail "
+    "yard on the east side of the river into about 1,200 homes, a school and a public park.",
+    "The vote followed more than three hours of public comment in which residents of the neighbouring streets "
+    "argued both for and against the project, which has been discussed for almost a decade.",
+    "Supporters said the city badly needs new homes and that the site, which has been fenced off since the last "
+    "freight trains left in 2009, is an eyesore that attracts fly-tipping and vandalism.",
+]
+MENU = ["Home", "World", "Politics", "Business", "Sport", "Subscribe", "Sign in"]
+FOOT = ["Share on Facebook", "Share on Twitter", "Related stories", "Mayor unveils budget with record spending",
+        "Bridge repairs to close lanes for six weeks", "About us", "Contact", "Careers"]
+
+
+def spans(text: str, **meta):
+    return list(DET.detect(Document(text, meta)))
+
+
+def removed(text: str, **meta) -> list[str]:
+    return [text[s.start : s.end] for s in spans(text, **meta)]
+
+
+def test_menus_and_footer_go_article_title_and_byline_stay():
+    title = ["Council backs plan to turn rail yard into housing", "By Maria Lopez", "March 14, 2024"]
+    text = "\n".join(MENU + title + ARTICLE + FOOT) + "\n"
+    gone = removed(text)
+    for line in MENU + FOOT:
+        assert line in gone, line
+    out = cleaner.clean(text)
+    for line in title + ARTICLE:
+        assert line in out, line
+
+
+def test_every_span_names_the_features_that_fired():
+    text = "\n".join(MENU + ARTICLE + FOOT) + "\n"
+    ss = spans(text)
+    assert ss
+    for s in ss:
+        assert s.detector == "page_furniture"
+        assert s.reason.startswith("page furniture")
+        assert any(k in s.reason for k in ("short (", "link word", "stopwords", "boilerplate", "menu separators",
+                                           "URLs", "title case", "notice cue", "outside the main text"))
+    # explain() and annotate mode carry the same reasons
+    ex = [s for s in cleaner.explain(text) if s.detector == "page_furniture"]
+    assert [(s.start, s.end, s.reason) for s in ex] == [(s.start, s.end, s.reason) for s in ss]
+    res = cleaner.Pipeline().clean(text, mode="annotate")
+    assert res.text == text and any("page_furniture" in s.detector for s in res.spans)
+
+
+def test_wrapped_prose_is_rejoined_and_spans_keep_original_offsets():
+    wrapped = [
+        "When the mill on Water Street closed its doors in 1962, it had been",
+        "running for almost a hundred and forty years. At its height, in the",
+        "years before the First World War, it employed more than four hundred",
+        "people, most of them women and children from the streets around it.",
+        "Our volunteers have spent the last two winters going through the",
+        "wage books that the last owner gave to the society, and they have",
+        "found the names of more than three thousand people who worked there.",
+    ]
+    text = "\n".join(MENU + wrapped + FOOT) + "\n"
+    doc = Document(text)
+    paras = DET.classify(doc)
+    joined = [p for p in paras if p.last > p.first]
+    # the wrapped lines form two blocks, both kept whole
+    assert len(joined) == 2 and all(p.cls == "good" for p in joined)
+    assert text[joined[0].start : joined[0].end] == "\n".join(wrapped[:4])
+    for s in DET.detect(doc):
+        seg = text[s.start : s.end]
+        assert seg in MENU + FOOT, seg  # every span is exactly one original line
+    out = cleaner.clean(text)
+    assert "\n".join(wrapped) in out
+
+
+def test_menu_lines_are_not_joined_into_prose():
+    lines = ["Check out all the latest rumours and deals from the clubs", "home+", "Football Home", "Tables"]
+    doc = Document("\n".join(lines * 2 + ARTICLE))
+    paras = DET.classify(doc)
+    assert all(p.first == p.last for p in paras[:8])
+
+
+@pytest.mark.parametrize(
+    "lang, word", [("en", "the"), ("de", "und"), ("fr", "les"), ("es", "los"), ("ru", "и"), ("xx", "the")]
+)
+def test_stoplist_by_language(lang, word):
+    assert word in stoplist(lang)
+
+
+GERMAN = [
+    "Die neue Brücke über den Rhein soll nach Angaben der Stadtverwaltung im Sommer 2027 für den Verkehr "
+    "freigegeben werden, teilte die Stadt am Montag mit.",
+    "Die alte Brücke, die in den sechziger Jahren gebaut wurde, ist seit dem vergangenen Herbst für Lastwagen "
+    "gesperrt, weil Gutachter Risse in mehreren Trägern gefunden hatten.",
+]
+FRENCH = [
+    "La mairie a présenté mardi un plan qui prévoit de planter dix mille arbres dans les rues et les parcs de la "
+    "ville d'ici à la fin de la décennie, afin de lutter contre les fortes chaleurs.",
+    "Selon l'adjointe chargée de l'environnement, les quartiers les plus denses du centre seront prioritaires, "
+    "car ce sont eux qui souffrent le plus lors des vagues de chaleur.",
+]
+SPANISH = [
+    "El pleno del ayuntamiento aprobó el jueves un plan que aumentará la frecuencia de los autobuses en los "
+    "barrios del sur de la ciudad y creará tres nuevas líneas nocturnas.",
+    "La concejala de movilidad explicó que el objetivo es que ningún vecino tenga que esperar más de diez "
+    "minutos en las horas punta, algo que hoy solo ocurre en el centro.",
+]
+RUSSIAN = [
+    "Новая городская библиотека откроется в бывшем здании почты на центральной площади в начале следующего "
+    "года, сообщили в администрации города во вторник.",
+    "По словам директора, в библиотеке будет не только читальный зал, но и помещения для занятий с детьми, а "
+    "также небольшой зал для лекций и встреч с писателями.",
+]
+CHINESE = [
+    "市政府周二宣布，第二条地铁线路将于明年年底开通运营，这条线路全长约三十公里，设有二十二个车站，连接城市的东部和西部。",
+    "据负责该项目的工程师介绍，目前隧道已经全部贯通，车站的内部装修和设备安装工作正在进行中，预计在明年夏天开始试运行。",
+    "许多市民表示，他们一直在等待这条线路的开通，因为现在从东部到市中心上班需要在路上花一个多小时。",
+]
+JAPANESE = [
+    "市は十七日、駅の近くに新しい図書館を建設する計画を発表した。完成は三年後の予定で、子ども向けの読書スペースや学習室も設けられる。",
+    "市長は記者会見で、古い図書館は建物が古くなっており、利用者から新しい施設を求める声が多く寄せられていたと説明した。",
+    "建設費はおよそ四十億円で、その一部は国の補助金でまかなわれる。市は来年の春から工事を始める予定だという。",
+]
+
+
+@pytest.mark.parametrize(
+    "lang, body, menu",
+    [
+        ("de", GERMAN, ["Startseite", "Politik", "Wirtschaft", "Sport", "Anmelden", "Suche"]),
+        ("fr", FRENCH, ["Accueil", "International", "Politique", "Économie", "Se connecter", "Recherche"]),
+        ("es", SPANISH, ["Inicio", "Nacional", "Economía", "Deportes", "Buscar", "Iniciar sesión"]),
+        ("ru", RUSSIAN, ["Главная", "Новости", "Политика", "Экономика", "Войти", "Поиск"]),
+        ("zh", CHINESE, ["首页", "新闻", "财经", "体育", "登录", "注册"]),
+        ("ja", JAPANESE, ["ホーム", "ニュース", "経済", "スポーツ", "ログイン", "検索"]),
+    ],
+)
+def test_languages_keep_the_article_and_drop_the_menu(lang, body, menu):
+    text = "\n".join(menu + body + menu) + "\n"
+    assert Document(text).lang == lang
+    out = cleaner.clean(text)
+    for line in body:
+        assert line in out, (lang, line)
+    gone = removed(text)
+    assert sum(1 for m in menu if m in gone) >= len(menu), gone
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja"])
+def test_text_without_spaces_is_never_emptied(lang):
+    body = CHINESE if lang == "zh" else JAPANESE
+    # one long line without any space, and many short lines: neither may be emptied
+    one = "".join(body) * 3
+    assert cleaner.clean(one).strip() == one
+    many = "\n".join(s[:12] for s in body * 4)
+    assert cleaner.clean(many).strip()
+
+
+def test_thai_without_stoplist_is_not_emptied():
+    thai = ("กรุงเทพมหานครเป็นเมืองหลวงและนครที่มีประชากรมากที่สุดของประเทศไทย" * 3 + "\n") * 6
+    assert cleaner.clean(thai).strip()
+
+
+# --------------------------------------------------------------------- must not change
+KEEP = {
+    "two-paragraph note": "The meeting is moved to Thursday at ten.\nPlease bring the budget figures for the "
+                          "second quarter and the draft of the annual report.\n",
+    "dialogue": '"Where are you going?" she asked.\n"Home."\n"Now?"\n"Yes, now. The last train leaves at nine '
+                'and I do not want to miss it again."\n',
+    "list of ingredients": "Ingredients\n200 g flour\n2 eggs\n300 ml milk\nA pinch of salt\nButter for the pan\n",
+    "poem": "I wander often from the way,\nAnd sin afflicts me every day:\nOh, when shall I be pure?\n"
+            "Christ leads me to the path again,\nAnd washes me from every stain,\nA cleansing full and sure.\n",
+}
+
+
+@pytest.mark.parametrize("name", KEEP)
+def test_small_records_are_left_alone(name):
+    assert spans(KEEP[name]) == []
+
+
+def test_article_with_subheadings_keeps_them():
+    text = "\n".join(MENU + [ARTICLE[0], "A decade of debate", ARTICLE[1], "What happens next", ARTICLE[2]] + FOOT)
+    out = cleaner.clean(text)
+    assert "A decade of debate" in out and "What happens next" in out
+
+
+def test_article_repeated_by_the_template_is_kept_once():
+    text = "\n".join(MENU + ARTICLE + ["Print this article"] + ARTICLE + FOOT)
+    out = cleaner.clean(text)
+    assert out.count(ARTICLE[0]) == 1 and out.count(ARTICLE[2]) == 1
+
+
+# --------------------------------------------------------------------- hostile input
+@pytest.mark.parametrize("text", ["", "\n\n\n", "   \n \t\n", "a", "|\n|\n|\n|\n|", "\x00" * 10])
+def test_degenerate_input(text):
+    assert list(DET.detect(Document(text))) is not None
+
+
+def test_large_page_is_linear():
+    page = "\n".join(MENU + ARTICLE * 3 + FOOT)
+    big = "\n".join([page] * 400)  # ~1.3 MB, 9,000 lines
+    t0 = time.perf_counter()
+    ss = spans(big)
+    took = time.perf_counter() - t0
+    assert ss and took < 10, took
+    one_line = ("word " * 200_000).strip()  # 1 MB without a line break
+    t0 = time.perf_counter()
+    spans(one_line + "\n" + "\n".join(MENU))
+    assert time.perf_counter() - t0 < 5
+
+
+def test_unknown_parameter_is_rejected():
+    with pytest.raises(TypeError):
+        PageFurniture(no_such_knob=1)
+
+
+def test_in_default_pipeline():
+    from cleaner.detectors import DEFAULT_DETECTORS
+
+    assert "page_furniture" in DEFAULT_DETECTORS
+    assert any(d.name == "page_furniture" for d in cleaner.Pipeline().detectors)
