@@ -260,6 +260,8 @@ def _derived(lx: _Lexicon, word: str) -> str | None:
         rest = word[len(pre) :]
         if word.startswith(pre) and len(rest) >= 4 and rest in d:
             return f"{pre}+{rest}"
+    if any(word[i] == word[i + 1] and word[:i] + word[i + 1 :] in d for i in range(len(word) - 1)):
+        return None  # a doubled letter explains it better (allready, ammount, asside)
     for i in range(2, len(word) - 2):
         a, b = word[:i], word[i:]
         if a in d and b in d and _compound_part(lx, a, left=True) and _compound_part(lx, b, left=False):
