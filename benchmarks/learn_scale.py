@@ -179,18 +179,31 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--save-sim", help="also write the simulation's figures to this JSON file")
+    ap.add_argument("--load-sim", help="take the simulation's figures from a JSON file written by --save-sim")
+    ap.add_argument("--save-tile", help="also write the real-dump figures to this JSON file")
+    ap.add_argument("--load-tile", help="take the real-dump figures from a JSON file written by --save-tile")
     args = ap.parse_args()
     cap = parse_size(args.cap)
     py = sys.executable
     lines = ["## Learning at scale (issue 4): `benchmarks/learn_scale.py`", "", stamp(), ""]
 
-    if args.sim_docs:
+    s = None
+    if args.load_sim:
+        with open(args.load_sim) as f:
+            s = json.load(f)
+    elif args.sim_docs:
         s = simulate(args.sim_docs, args.sim_sites, args.furniture, args.unique, cap, args.chunk, args.seed)
+        s.update(furniture=args.furniture, unique=args.unique, cap=args.cap)
         print(s, flush=True)
+        if args.save_sim:
+            with open(args.save_sim, "w") as f:
+                json.dump(s, f)
+    if s:
         lines += [
-            f"**Simulation**: {s['docs']:,} documents over {s['sites']:,} Zipf-sized sites, {args.furniture} template keys "
-            f"(each present on 95% of the site's pages) + {args.unique} once-seen keys a page; {s['keys_in']:,} key "
-            f"increments reached the counters after the doorkeeper.  Cap {args.cap}: tables {s['tables'] / 2**20:,.0f} MiB, "
+            f"**Simulation**: {s['docs']:,} documents over {s['sites']:,} Zipf-sized sites, {s['furniture']} template keys "
+            f"(each present on 95% of the site's pages) + {s['unique']} once-seen keys a page; {s['keys_in']:,} key "
+            f"increments reached the counters after the doorkeeper.  Cap {s['cap']}: tables {s['tables'] / 2**20:,.0f} MiB, "
             f"**peak RSS {s['peak_rss'] / 2**20:,.0f} MiB** (whole process, numpy and the stream generator included), "
             f"{s['seconds']:,.0f}s ({s['docs'] / s['seconds']:,.0f} docs/s into the tables).",
             "",
@@ -201,7 +214,11 @@ def main() -> None:
             f"- doorkeeper resets: {s['door_resets']}, Misra-Gries evictions: {s['evicted']:,}; profile: {s['profile_keys']:,} keys.",
             "",
         ]
-    if args.tile:
+    t = None
+    if args.load_tile:
+        with open(args.load_tile) as f:
+            t = json.load(f)
+    elif args.tile:
         with tempfile.TemporaryDirectory() as tmp:
             dump = os.path.join(tmp, "tiled.jsonl")
             n = tile(dump, args.tile, args.seed)
@@ -220,16 +237,25 @@ def main() -> None:
             t_learn, _, _ = timed([py, "-m", "cleaner.cli", "learn", small, "-o", prof + "2", *w])
             t_clean, _, _ = timed([py, "-m", "cleaner.cli", small, "-o", out, "--profile", prof + "2", *w])
             t_clean_plain, _, _ = timed([py, "-m", "cleaner.cli", small, "-o", out, *w])
+        t = dict(tile=args.tile, n=n, size=size, cap=args.cap, secs=secs, workers=args.workers, peak_main=peak_main,
+                 peak_all=peak_all, clean_docs=args.clean_docs, t_learn=t_learn, t_clean=t_clean, t_clean_plain=t_clean_plain)
+        print(t, flush=True)
+        if args.save_tile:
+            with open(args.save_tile, "w") as f:
+                json.dump(t, f)
+    if t:
+        tile_n, n, size, secs, peak_main, peak_all = t["tile"], t["n"], t["size"], t["secs"], t["peak_main"], t["peak_all"]
+        clean_docs, t_learn, t_clean, t_clean_plain, workers = t["clean_docs"], t["t_learn"], t["t_clean"], t["t_clean_plain"], t["workers"]
         lines += [
-            f"**Real dump**: cc-wet-sample tiled {args.tile} times ({n:,} records, {size / 1e6:,.0f} MB; each copy on its own "
-            f"sites, digits varied in half): `clean learn --learn-memory {args.cap}` took {secs:,.1f}s "
-            f"({n / secs:,.0f} records/s, {args.workers} workers); peak RSS of the learner process "
+            f"**Real dump**: cc-wet-sample tiled {tile_n} times ({n:,} records, {size / 1e6:,.0f} MB; each copy on its own "
+            f"sites, digits varied in half): `clean learn --learn-memory {t['cap']}` took {secs:,.1f}s "
+            f"({n / secs:,.0f} records/s, {workers} workers); peak RSS of the learner process "
             f"**{peak_main / 2**20:,.0f} MiB**, with its workers {peak_all / 2**20:,.0f} MiB.",
             "",
-            f"**Throughput**, first {args.clean_docs:,} records, {args.workers} workers, start-up included: learning "
-            f"{t_learn:.1f}s ({args.clean_docs / t_learn:,.0f}/s); cleaning with the profile (default pipeline + "
-            f"site_boilerplate) {t_clean:.1f}s ({args.clean_docs / t_clean:,.0f}/s); cleaning without it "
-            f"{t_clean_plain:.1f}s ({args.clean_docs / t_clean_plain:,.0f}/s).",
+            f"**Throughput**, first {clean_docs:,} records, {workers} workers, start-up included: learning "
+            f"{t_learn:.1f}s ({clean_docs / t_learn:,.0f}/s); cleaning with the profile (default pipeline + "
+            f"site_boilerplate) {t_clean:.1f}s ({clean_docs / t_clean:,.0f}/s); cleaning without it "
+            f"{t_clean_plain:.1f}s ({clean_docs / t_clean_plain:,.0f}/s).",
         ]
     body = "\n".join(lines)
     print(body)
