@@ -98,12 +98,16 @@ def main() -> None:
         dt = time.perf_counter() - t0
         outputs[name] = outs
         line = [name]
-        for ds in ("dragnet", "cleaneval-dev"):
-            pairs = [(o, r["truth_text"]) for o, r in zip(outs, pages) if r["dataset"] == ds]
-            if not pairs:
-                continue
-            s = score(pairs)
-            line.append(f"{ds} F1 {s.f1:.3f} (P {s.precision:.3f} / R {s.recall:.3f}), empty {s.empty_with_truth}/{s.pages}")
+        parts = [("", lambda r: True)]
+        if a.split == "all":
+            parts += [(" [dev split]", lambda r: not in_test(r["id"])), (" [test split]", lambda r: in_test(r["id"]))]
+        for label, keep in parts:
+            for ds in ("dragnet", "cleaneval-dev"):
+                pairs = [(o, r["truth_text"]) for o, r in zip(outs, pages) if r["dataset"] == ds and keep(r)]
+                if not pairs:
+                    continue
+                s = score(pairs)
+                line.append(f"{ds}{label} F1 {s.f1:.3f} (P {s.precision:.3f} / R {s.recall:.3f}), empty {s.empty_with_truth}/{s.pages}")
         line.append(f"{len(pages) / dt:.1f} pages/s")
         rows.append((name, len(pages) / dt, line))
         print(" | ".join(line), flush=True)
