@@ -44,6 +44,9 @@ GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 # Menu separators: a bar, bullet, guillemet, slash or dash between spaces, or a bar or
 # bullet at either end of the line ("Home | News | Sport", "» Archive").
 _SEPS = re.compile(r" [|·•»›>/\-] | :: |^\s*[|•·»›]|[|•·»›]\s*$")
+_SEP_CHARS = ("|", "·", "•", "»", "›", " > ", " / ", " - ", "::")
+# What may stand around a menu item ("» Archive", "Home |", "More...")
+_NAV_STRIP = " \t.:…>»›<«‹|•·-–—!?()[]+*"
 # Words for the stopword lookup (stdlib re: one C call a block).
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _SENT_END = frozenset(".!?…。！？")
@@ -204,20 +207,24 @@ class PageFurniture(BaseDetector):
         lo = self.cjk_length_low if cjk else self.length_low
         words_of = _WORD.findall
         seps_of = _SEPS.findall
+        # blocks holding a separator character at all (str.find over the whole text):
+        # the separator regex only runs on those
+        sep_blocks = set(candidate_blocks(doc, _SEP_CHARS))
         for p in paras:
             seg = text[p.start : p.end]
             s = seg.strip()
             p.chars = n = len(s)
             p.end_punct = bool(s) and (s[-1] in end)
-            p.seps = len(seps_of(seg))
+            p.seps = len(seps_of(seg)) if (p.first in sep_blocks or p.last in sep_blocks
+                                           or p.last > p.first) else 0
             lseg = low[p.start : p.end]
             p.urls = lseg.count("http") + lseg.count("www.") + lseg.count(".com") + lseg.count("@")
             p.cue = bool(cue_blocks) and any(k in cue_blocks for k in range(p.first, p.last + 1))
             if n < lo:
                 # a link word that ends a sentence ("Home." in dialogue) is not a link
                 p.nav = (n <= 40 and (s[-1] not in ".!?" or s.endswith(("...", "…")))
-                         and " ".join(words_of(lseg)) in nav)
-                p.words = len(seg.split())
+                         and lseg.strip(_NAV_STRIP) in nav)
+                p.words = seg.count(" ") + 1
                 p.stop, p.density, p.title, p.digits = 0, 0.0, 0.0, 0.0
             else:
                 p.nav = False
