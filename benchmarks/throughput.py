@@ -400,11 +400,11 @@ def main(argv: list[str] | None = None) -> int:
                     out = os.path.join(tmp, "out.jsonl")
                     run = timed(f"clean {p}", clean_cmd(inp, out, w, cfgs[p]), mb, docs, note)
                     add(f"clean {p} {w}w", run)
-                if args.compressed and p == pipes[-1]:
+                if args.compressed and p not in slow:  # compressed copies exist of the whole dump only
                     for kind in ("gz", "zst"):
                         out = os.path.join(tmp, "out.jsonl")
                         add(f"clean {p} 1w {kind}", timed(f"clean {p}", clean_cmd(inputs[kind], out, 1, cfgs[p]),
-                                                           mb, docs, note if inp != dump else ""))
+                                                           mb_full, docs_full))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
