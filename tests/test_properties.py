@@ -4,6 +4,7 @@ out + rejected, and the same bytes for any number of workers."""
 from __future__ import annotations
 
 import json
+import os
 import random
 
 import orjson
@@ -39,7 +40,9 @@ DOC = st.lists(LINE, max_size=14).flatmap(
         lambda seps: "".join(a + b for a, b in zip(ls, seps))
     )
 )
-FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: examples per property (benchmarks/fuzz.py raises it for long runs)
+EXAMPLES = int(os.environ.get("CLEANER_FUZZ_EXAMPLES", "80"))
+FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: the default pipeline without post-detection word fixers (the typo fixer edits words)
 PLAIN = Pipeline(PipelineConfig().replace(post=()))
@@ -117,7 +120,7 @@ def _batch(lines: list[bytes]) -> Batch:
     return Batch("gen.jsonl", 1, [ln.replace(b"\n", b" ") + b"\n" for ln in lines])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=max(EXAMPLES, 150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(RAW_LINE, max_size=12), st.booleans(), st.sampled_from(["delete", "annotate"]))
 def test_records_in_equal_out_plus_rejected_and_output_is_valid(lines, drop_empty, mode):
     _use(drop_empty, mode)
