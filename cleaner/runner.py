@@ -11,7 +11,6 @@ import base64
 import contextlib
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -193,7 +192,16 @@ def _may_have_dup_keys(raw: bytes, rec: dict[str, Any]) -> bool:
     )
 
 
-_LONG_INT = re.compile(rb"[0-9]{20}")
+def _rounded(v: Any) -> bool:
+    """A float as large as an integer beyond 64 bits (that orjson rounded), in ``v``."""
+    t = type(v)
+    if t is float:
+        return not -9.2e18 < v < 9.2e18
+    if t is list:
+        return any(_rounded(x) for x in v)
+    if t is dict:
+        return any(_rounded(x) for x in v.values())
+    return False
 
 
 def _parse(raw: bytes) -> tuple[Any, bool]:
@@ -210,22 +218,22 @@ def _parse(raw: bytes) -> tuple[Any, bool]:
             raise
         except (ValueError, RecursionError):
             raise ValueError(f"invalid JSON: {exc}") from None
-    if _LONG_INT.search(raw) is not None:
-        # orjson reads an integer beyond 64 bits as a float (losing digits): the stdlib
-        # keeps it exact.  A run of 20 digits is rare outside such numbers.
-        try:
-            return _stdlib_loads(raw), False
-        except _DuplicateKey:
-            raise
-        except (ValueError, RecursionError):
-            pass
-    if type(rec) is dict and _may_have_dup_keys(raw, rec):
-        try:
-            _stdlib_loads(raw)
-        except _DuplicateKey:
-            raise
-        except (ValueError, RecursionError):
-            pass  # orjson's reading stands (e.g. nesting the stdlib refuses)
+    if type(rec) is dict:
+        if _may_have_dup_keys(raw, rec):
+            try:
+                return _stdlib_loads(raw), False  # exact numbers too (see below)
+            except _DuplicateKey:
+                raise
+            except (ValueError, RecursionError):
+                return rec, True  # orjson's reading stands (e.g. nesting the stdlib refuses)
+        for v in rec.values():
+            if type(v) is not str and _rounded(v):
+                # orjson reads an integer beyond 64 bits as a float, losing digits; the
+                # stdlib keeps it exact.  (Records with nested objects took that path.)
+                try:
+                    return _stdlib_loads(raw), False
+                except (ValueError, RecursionError):
+                    break
     return rec, True
 
 

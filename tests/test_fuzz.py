@@ -90,6 +90,9 @@ def test_fuzz_input_reader(payload, kind, limit):
         blob = gzip.compress(payload)
     elif kind.startswith("zstd"):
         blob = zstandard.ZstdCompressor().compress(payload)
+    # plain bytes that start with a compression magic are read as compressed: they may
+    # decode or be damaged, either is fine, any other exception is not
+    magic = kind == "plain" and (payload[:2] == b"\x1f\x8b" or payload[:4] == b"\x28\xb5\x2f\xfd")
     cut = kind.endswith("cut")
     if cut:
         blob = blob[: max(1, len(blob) // 2)]
@@ -99,11 +102,11 @@ def test_fuzz_input_reader(payload, kind, limit):
         try:
             got = list(iter_lines(f.name, limit))
         except InputError:
-            assert cut, "an intact stream raised"
+            assert cut or magic, "an intact stream raised"
             return
+    if magic:
+        return
     assert not cut, "a stream cut in half read without an error"
-    if kind == "plain" and (payload[:2] == b"\x1f\x8b" or payload[:4] == b"\x28\xb5\x2f\xfd"):
-        return  # plain bytes that happen to start with a compression magic
     ref = re.findall(rb"[^\n]*\n|[^\n]+$", payload)
     assert len(got) == len(ref)
     for x, want in zip(got, ref):
