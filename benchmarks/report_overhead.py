@@ -67,6 +67,42 @@ def run_once(args: list[str]) -> tuple[float, float]:
     return wall, cpu
 
 
+def components(dump: str, typos: bool, exact_lines: int, n: int = 1500) -> str:
+    """In one process, interleaved per batch of 230 documents: CPU time of cleaning, of
+    the collector (``BatchCollector.add``) and of its trip to the main process (pickle,
+    unpickle, merge).  Steadier than whole runs on a loaded machine."""
+    import itertools
+    import pickle
+
+    import cleaner.stats as S
+    from cleaner.config import PipelineConfig
+    from cleaner.document import Document
+    from cleaner.pipeline import Pipeline
+
+    pipe = Pipeline(PipelineConfig.from_dict({} if typos else {"normalisers": {"typos": False}}))
+    with open(dump, "rb") as f:
+        recs = [orjson.loads(line) for line in itertools.islice(f, n)]
+    S.LANG_EXACT_LINES = exact_lines
+    pipe.clean(recs[0]["text"])  # load data files before timing
+    tc = tk = tp = 0.0
+    for start in range(0, len(recs), 230):
+        chunk = recs[start:start + 230]
+        t = time.process_time()
+        res = [pipe.clean(Document(r["text"], r), record_edits=False) for r in chunk]
+        tc += time.process_time() - t
+        t = time.process_time()
+        c = S.BatchCollector(20, 20)
+        for i, (r, x) in enumerate(zip(chunk, res)):
+            c.add("dump.jsonl", start + i + 1, r, x.source, x.spans)
+        tk += time.process_time() - t
+        t = time.process_time()
+        S.Collector(20, 20).merge(pickle.loads(pickle.dumps(c)))
+        tp += time.process_time() - t
+    k = len(recs)
+    return (f"| {'default' if typos else 'no typos'} | {'all' if exact_lines >= k else 'past line ' + str(exact_lines) + ': 1 in 10'} "
+            f"| {1000 * tc / k:.2f} | {1000 * tk / k:.3f} | {1000 * tp / k:.3f} | {100 * (tk + tp) / tc:.1f}% |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", default="50M")
@@ -76,9 +112,27 @@ def main() -> None:
     ap.add_argument("--lang-exact-lines", type=int, default=None,
                     help="override cleaner.stats.LANG_EXACT_LINES (0: the regime of a dump far past its first "
                          "10,000 lines, where languages are sampled)")
+    ap.add_argument("--components", action="store_true", help="per-document CPU cost of cleaning and of collecting, "
+                    "in one process (both pipelines, languages exact and sampled) instead of whole runs")
     ap.add_argument("--write", action="store_true", help="record the figures in benchmarks/RESULTS.md")
     a = ap.parse_args()
     dump = build(parse_size(a.size))
+    if a.components:
+        rows = ["| pipeline | languages identified | clean ms/doc | collect ms/doc | to main ms/doc | overhead |",
+                "|---|---|---|---|---|---|"]
+        for typos in (False, True):
+            for exact in (10**9, 0):
+                rows.append(components(dump, typos, exact))
+                print(rows[-1], flush=True)
+        body = "\n".join(rows)
+        if a.write:
+            sys.path.insert(0, HERE)
+            from _results import stamp, write_section
+
+            write_section("report_overhead_components", "## Report overhead, per document\n\n"
+                          f"`benchmarks/report_overhead.py --components`, {stamp()}, 1,500 records of the tiled "
+                          f"cc-wet-sample.\n\n{body}\n")
+        return
     mb = os.path.getsize(dump) / 1e6
     if a.lang_exact_lines is None:
         clean = [os.path.join(os.path.dirname(sys.executable), "clean")]

@@ -29,6 +29,10 @@ PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e
            "#17becf", "#bcbd22", "#7f7f7f")
 #: table rows shown at most
 MAX_ROWS = 25
+#: the page stops adding documents past this size (the issue's limit is 5 MB)
+MAX_PAGE_BYTES = 4_000_000
+#: characters of a reason kept in a span's title
+MAX_TITLE = 300
 
 
 def esc(value: Any) -> str:
@@ -117,6 +121,8 @@ def render_text(text: str, spans: Iterable[Sequence[Any]], det_index: Mapping[st
         out.append(esc(text[pos:start]))
         names = det.split("+")
         cls = " ".join(f"d{det_index[n]}" for n in names if n in det_index)
+        if len(reason) > MAX_TITLE:
+            reason = reason[:MAX_TITLE] + "…"
         out.append(f'<del class="m {cls}" data-d="{esc(det)}" title="{esc(det)}: {esc(reason)}">'
                    f"{esc(text[start:end])}</del>")
         pos = end
@@ -280,6 +286,8 @@ def render_report(stats: Mapping[str, Any], collector: Collector | None = None, 
         parts.append("<h2>Documents</h2><p>Removed text is struck through and coloured by detector; "
                      "hover over it for the detector and the reason.</p>" + "".join(filt))
         shown: set[tuple[str, int]] = set()
+        size = sum(len(p) for p in parts)
+        skipped = 0
         for key, heading, docs in samples:
             if not docs and key == "pinned":
                 continue
@@ -289,9 +297,18 @@ def render_report(stats: Mapping[str, Any], collector: Collector | None = None, 
             parts.append(f'<section id="{key}"><h3>{esc(heading)} ({len(docs)}{note})</h3>')
             if not docs:
                 parts.append('<p class="none">None.</p>')
-            parts.extend(render_doc(d, det_index) for d in new)
+            for d in new:
+                html_doc = render_doc(d, det_index)
+                if size + len(html_doc) > MAX_PAGE_BYTES:
+                    skipped += 1
+                    continue
+                parts.append(html_doc)
+                size += len(html_doc)
             shown.update((d.source, d.line) for d in new)
             parts.append("</section>")
+        if skipped:
+            parts.append(f'<p class="note">{skipped} more sampled documents are not shown: the page keeps '
+                         f"under {MAX_PAGE_BYTES / 1e6:.0f} MB.</p>")
     csp = (f"default-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(_JS)}'; "
            "img-src data:; form-action 'none'; base-uri 'none'")
     return (

@@ -299,3 +299,15 @@ def test_languages_past_the_exact_prefix_are_estimated(tmp_path, monkeypatch):
     _, c = _collect(tmp_path, recs, 1, k=3)
     assert c.languages()["en"]["docs"] == 200 and c.langs_estimated == 0
     assert all(x.lang == "en" for x in c.random_sample())
+
+
+def test_page_size_has_a_hard_cap(tmp_path, monkeypatch):
+    import cleaner.report as R
+
+    monkeypatch.setattr(R, "MAX_PAGE_BYTES", 60_000)
+    recs = [{"id": i, "text": "&<>" * 2000 + f"\n{FOOTER} {i}"} for i in range(30)]  # escaping x4
+    _, c = _collect(tmp_path, recs, 1, k=10)
+    page = render_report({"records_in": 30, "chars_in": 1, "chars_out": 1}, c)
+    assert len(page) < 60_000 + 10_000
+    assert "more sampled documents are not shown" in page
+    assert page.count('<article class="doc"') >= 1
