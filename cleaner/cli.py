@@ -41,6 +41,7 @@ def main() -> None:
     \b
     clean INPUT... -o OUTPUT [options]   clean dumps (the default command; see `clean run --help`)
     clean detectors                      list the registered detectors
+    clean explain INPUT [--id ID | --sample N]   show what is removed and why, in the terminal
     """
 
 
