@@ -450,3 +450,23 @@ def test_100mb_record_is_rejected_in_bounded_memory(tmp_path):
     assert len(out.read_bytes().splitlines()) == 2
     print(f"100 MB record: rejected in {took:.1f}s, peak RSS {peak_mb:.0f} MB (without it {base_mb:.0f} MB)")
     assert peak_mb < base_mb + 40, (peak_mb, base_mb)  # at most the 8 MiB read limit and change
+
+
+def test_a_killed_worker_ends_the_run_with_a_clear_error(tmp_path):
+    """The OOM killer taking a worker: one-line error, exit 1, nothing written."""
+    inp = tmp_path / "in.jsonl"
+    inp.write_bytes(_records(150000))
+    out = tmp_path / "o.jsonl"
+    p = subprocess.Popen([*CLEAN, str(inp), "-o", str(out), "--workers", "2"], stderr=subprocess.PIPE, text=True)
+    tmp = tmp_path / f".o.jsonl.tmp-{p.pid}"
+    deadline = time.monotonic() + 120
+    while not (tmp.exists() and tmp.stat().st_size > 0 and len(_children(p.pid)) >= 2):
+        assert p.poll() is None, p.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(_children(p.pid)[0], signal.SIGKILL)
+    rc = p.wait(timeout=60)
+    done = Done(rc, p.stderr.read())
+    assert rc == 1 and "worker process died" in done.stderr, done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+    assert not out.exists() and no_tmp_files(tmp_path)
