@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import normalisers as N
@@ -90,6 +91,35 @@ def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
             cur, dets, reasons = s, [s.detector], [s.reason]
     out.append(Span(cur.start, cur.end, "+".join(dets), "; ".join(reasons)))
     return out
+
+
+#: delete mode: detection passes at most (see :meth:`Pipeline._fixed_point`)
+MAX_PASSES = 4
+
+
+def kept_pieces(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """``(start, end)`` pieces of ``text`` that :func:`apply_spans` keeps (before it
+    re-tidies whitespace): a span covering whole lines takes its line break with it.
+
+    >>> kept_pieces("keep\\n| |\\nkeep too\\n", [Span(5, 8, "separators", "")])
+    [(0, 5), (9, 18)]
+    """
+    n = len(text)
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for s in spans:
+        start, end = s.start, s.end
+        if (start == 0 or text[start - 1] == "\n") and (end == n or text[end] == "\n"):
+            if end < n:
+                end += 1
+            elif start > 0:
+                start -= 1
+        if start > pos:
+            pieces.append((pos, start))
+        pos = max(pos, end)
+    if pos < n:
+        pieces.append((pos, n))
+    return pieces
 
 
 def apply_spans(text: str, spans: Sequence[Span]) -> str:
@@ -184,6 +214,42 @@ class Pipeline:
         spans.sort(key=lambda s: (s.start, s.end))
         return spans
 
+    def _fixed_point(
+        self, text: str, meta: Any, raw: list[Span], spans: list[Span]
+    ) -> tuple[list[Span], list[Span]]:
+        """Delete mode: run the detectors again on the kept text until they find nothing
+        more (at most ``MAX_PASSES`` passes in all), so that ``clean(clean(x)) ==
+        clean(x)``.  Removing a block can expose another: a link-list heading that is
+        the last line once the separator under it is gone.  Later findings are mapped
+        back to offsets of ``text``, so every span still points into what was cleaned."""
+        raw = list(raw)
+        for _ in range(MAX_PASSES - 1):
+            pieces = kept_pieces(text, spans)
+            kept = "".join(text[a:b] for a, b in pieces)
+            if not kept.strip():
+                break
+            found = self.detect(Document(kept, meta))
+            if not found:
+                break
+            starts: list[int] = []
+            acc = 0
+            for a, b in pieces:
+                starts.append(acc)
+                acc += b - a
+
+            def to_text(x: int) -> int:
+                i = bisect_right(starts, x) - 1
+                return pieces[i][0] + (x - starts[i])
+
+            mapped = [Span(to_text(s.start), to_text(s.end - 1) + 1, s.detector, s.reason)
+                      for s in found if s.end > s.start]
+            before = spans
+            spans = merge_spans([*spans, *mapped], len(text))
+            raw.extend(mapped)
+            if spans == before:
+                break
+        return raw, spans
+
     def clean(
         self,
         document: Document | str,
@@ -202,6 +268,8 @@ class Pipeline:
         raw = self.detect(doc) if text else []
         spans = merge_spans(raw, len(text))
         if mode == "delete":
+            if spans:
+                raw, spans = self._fixed_point(text, meta, raw, spans)
             out = apply_spans(text, spans)
             for fix in self._post:
                 out = fix(out, edits)
