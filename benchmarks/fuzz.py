@@ -83,7 +83,7 @@ def atheris_run(seconds: int) -> str:
         os.unlink(f.name)
     done = re.search(r"Done (\d+) runs in (\d+) second", p.stderr)
     cov = re.findall(r"cov: (\d+)", p.stderr)
-    crash = "crash" in p.stderr.lower() or p.returncode not in (0,)
+    crash = p.returncode != 0 or "Uncaught Python exception" in p.stderr or "==ERROR" in p.stderr
     if crash:
         print(p.stderr[-4000:], file=sys.stderr)
     return (f"{int(done.group(1)):,} inputs in {done.group(2)} s, coverage {cov[-1] if cov else '?'} edges, "
@@ -113,7 +113,7 @@ def huge(mb: int, limit: int | None, workdir: str) -> str:
                        env=dict(os.environ, PYTHONPATH=ROOT))
     took = time.monotonic() - t0
     peak = int(p.stderr.split("PEAK_KB")[1].split()[0]) / 1024 if "PEAK_KB" in p.stderr else float("nan")
-    summary = [ln for ln in p.stderr.splitlines() if ln.startswith("clean:")]
+    summary = [re.sub(r" \(see [^)]*\)", "", ln) for ln in p.stderr.splitlines() if ln.startswith("clean:")]
     return f"{n / 1e6:,.0f} MB record, limit {'default' if limit is None else f'{limit:,} B'}: " \
            f"{took:.1f} s, peak RSS {peak:,.0f} MB; {summary[-1] if summary else p.stderr[-300:]}"
 
