@@ -42,6 +42,7 @@ def main() -> None:
     clean INPUT... -o OUTPUT [options]   clean dumps (the default command; see `clean run --help`)
     clean detectors                      list the registered detectors
     clean explain INPUT [--id ID | --sample N]   show what is removed and why, in the terminal
+    clean learn INPUT... -o PROFILE      learn each site's boilerplate into a profile
     """
 
 
