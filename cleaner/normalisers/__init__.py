@@ -24,8 +24,10 @@ Fixer = Callable[..., str]
 PRE: dict[str, Fixer] = {
     "fix_line_endings": fix_line_endings,
     "remove_control_chars": remove_control_chars,
-    "normalise_unicode": normalise_unicode,
+    # zero-width characters go BEFORE composition: "a\u200b\u0301" only composes to
+    # "á" once the ZWSP is gone, and clean() must be idempotent
     "remove_zero_width": remove_zero_width,
+    "normalise_unicode": normalise_unicode,
     "collapse_spaces": collapse_spaces,
     "collapse_blank_lines": collapse_blank_lines,
 }
