@@ -1,9 +1,11 @@
 """cleaner on Dask: bags of records, dataframes, and site-boilerplate learning as a
 distributed reduction.  Needs the ``dask`` extra (``pip install 'cleaner[dask]'``).
 
->>> import dask.bag as db                                         # doctest: +SKIP
->>> from cleaner.dask import clean_bag
->>> out = clean_bag(db.read_text("dump-*.jsonl").map(orjson.loads))  # doctest: +SKIP
+::
+
+    import dask.bag as db, orjson
+    from cleaner.dask import clean_bag
+    out = clean_bag(db.read_text("dump-*.jsonl").map(orjson.loads))
 
 Every worker process builds its pipeline once, from the plain configuration dict (never
 from pickled detectors or regexes), and cleans each record exactly as ``clean`` does:

@@ -1,14 +1,17 @@
 """cleaner as a datatrove pipeline step, for datatrove's executors (local, Slurm, Ray).
 
->>> from datatrove.executor import LocalPipelineExecutor          # doctest: +SKIP
->>> from datatrove.pipeline.readers import JsonlReader
->>> from datatrove.pipeline.writers import JsonlWriter
->>> from cleaner.datatrove import CleanerStep
->>> LocalPipelineExecutor(pipeline=[
-...     JsonlReader("dumps/"),
-...     CleanerStep({"detectors": {"link_farm": {"menu_run": 6}}}),
-...     JsonlWriter("cleaned/"),
-... ], tasks=8).run()
+::
+
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
+    from cleaner.datatrove import CleanerStep
+
+    LocalPipelineExecutor(pipeline=[
+        JsonlReader("dumps/"),
+        CleanerStep({"detectors": {"link_farm": {"menu_run": 6}}}),
+        JsonlWriter("cleaned/"),
+    ], tasks=8).run()
 
 The step holds only the plain configuration dict; each task builds its pipeline from it
 once, on first use (executors pickle steps to ship them: no regex or detector is ever
@@ -18,8 +21,15 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from datatrove.data import DocumentsPipeline
-from datatrove.pipeline.base import PipelineStep
+try:
+    from datatrove.data import DocumentsPipeline
+    from datatrove.pipeline.base import PipelineStep
+except ImportError:  # the extra is not installed: the module imports, a step cannot be made
+    DocumentsPipeline = Any  # type: ignore[misc,assignment]
+
+    class PipelineStep:  # type: ignore[no-redef]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise ImportError("cleaner.datatrove needs datatrove: pip install 'cleaner[datatrove]'")
 
 from .config import PipelineConfig
 
