@@ -215,7 +215,7 @@ class Pipeline:
         return spans
 
     def _fixed_point(
-        self, text: str, meta: Any, raw: list[Span], spans: list[Span]
+        self, text: str, meta: Any, raw: list[Span], spans: list[Span], lang: Any = None
     ) -> tuple[list[Span], list[Span]]:
         """Delete mode: run the detectors again on the kept text until they find nothing
         more (at most ``MAX_PASSES`` passes in all), so that ``clean(clean(x)) ==
@@ -228,7 +228,8 @@ class Pipeline:
             kept = "".join(text[a:b] for a, b in pieces)
             if not kept.strip():
                 break
-            found = self.detect(Document(kept, meta))
+            # the language of the first pass is kept: the kept text is its main part
+            found = self.detect(Document(kept, meta, _lang=lang))
             if not found:
                 break
             starts: list[int] = []
@@ -269,7 +270,7 @@ class Pipeline:
         spans = merge_spans(raw, len(text))
         if mode == "delete":
             if spans:
-                raw, spans = self._fixed_point(text, meta, raw, spans)
+                raw, spans = self._fixed_point(text, meta, raw, spans, doc._lang)
             out = apply_spans(text, spans)
             for fix in self._post:
                 out = fix(out, edits)
