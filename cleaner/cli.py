@@ -75,6 +75,17 @@ def build_config(config_file: str | None, overrides: dict[str, Any]) -> Pipeline
     return PipelineConfig.from_dict(base)
 
 
+def switch_detectors(cfg: PipelineConfig, disable: tuple[str, ...], enable: tuple[str, ...]) -> PipelineConfig:
+    """``--disable``/``--enable``: drop or append detectors by name."""
+    if not (disable or enable):
+        return cfg
+    d = cfg.to_dict()
+    names = [n for n in d["detectors"]["enabled"] if n not in disable]
+    names += [n for n in enable if n not in names]
+    d["detectors"]["enabled"] = names
+    return PipelineConfig.from_dict(d)
+
+
 @main.command(DEFAULT_COMMAND)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, help="Output path (.jsonl, .jsonl.gz, .jsonl.zst) or - for stdout.")
@@ -134,12 +145,7 @@ def run_cmd(
     try:
         cfg = build_config(config_file, {"mode": mode, "text_field": text_field, "drop_empty": drop_empty, "html_field": html_field,
                                            "normalisers.typos": False if no_typos else None})
-        if disable or enable:
-            d = cfg.to_dict()
-            names = [n for n in d["detectors"]["enabled"] if n not in disable]
-            names += [n for n in enable if n not in names]
-            d["detectors"]["enabled"] = names
-            cfg = PipelineConfig.from_dict(d)
+        cfg = switch_detectors(cfg, disable, enable)
         if learn_first or profile or site_field is not None:
             from .learn import prepare_profile
             from .profile import ProfileError

@@ -194,7 +194,7 @@ def explain_cmd(input_path: str, ids: tuple[str, ...], sample: int | None, seed:
                 color: bool | None) -> None:
     """Show what is removed from documents of INPUT and why (all of them by default)."""
     from . import registry
-    from .cli import _fail, build_config
+    from .cli import _fail, build_config, switch_detectors
     from .config import ConfigError, PipelineConfig
     from .io import InputError
     from .pipeline import Pipeline
@@ -204,12 +204,7 @@ def explain_cmd(input_path: str, ids: tuple[str, ...], sample: int | None, seed:
         return
     try:
         cfg = build_config(config_file, {"text_field": text_field, "normalisers.typos": False if no_typos else None})
-        if disable or enable:
-            d = cfg.to_dict()
-            names = [n for n in d["detectors"]["enabled"] if n not in disable]
-            names += [n for n in enable if n not in names]
-            d["detectors"]["enabled"] = names
-            cfg = PipelineConfig.from_dict(d)
+        cfg = switch_detectors(cfg, disable, enable)
         for spec in cfg.detectors:
             registry.create(spec.name, **spec.kwargs())
     except (ConfigError, KeyError, TypeError) as exc:

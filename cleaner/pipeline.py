@@ -131,21 +131,7 @@ def apply_spans(text: str, spans: Sequence[Span]) -> str:
     """
     if not spans:
         return text
-    n = len(text)
-    out: list[str] = []
-    pos = 0
-    for s in spans:
-        start, end = s.start, s.end
-        if (start == 0 or text[start - 1] == "\n") and (end == n or text[end] == "\n"):
-            if end < n:
-                end += 1
-            elif start > 0:
-                start -= 1
-        if start > pos:
-            out.append(text[pos:start])
-        pos = max(pos, end)
-    out.append(text[pos:])
-    res = "".join(out)
+    res = "".join(text[a:b] for a, b in kept_pieces(text, spans))
     return N.collapse_blank_lines(N.collapse_spaces(res))
 
 
