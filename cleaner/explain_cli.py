@@ -195,7 +195,7 @@ def explain_cmd(input_path: str, ids: tuple[str, ...], sample: int | None, seed:
     """Show what is removed from documents of INPUT and why (all of them by default)."""
     from . import registry
     from .cli import _fail, build_config, switch_detectors
-    from .config import ConfigError, PipelineConfig
+    from .config import ConfigError
     from .io import InputError
     from .pipeline import Pipeline
 
