@@ -73,6 +73,14 @@ def sys_cleaner_text() -> Callable[[dict], str]:
     return lambda rec: pipe.clean(rec.get("text") or "", mode="delete", record_edits=False).text
 
 
+def sys_cleaner_core() -> Callable[[dict], str]:
+    """The keyword detectors alone (issue 2's pipeline): page_furniture and typos off."""
+    pipe = cleaner.Pipeline.from_config(
+        {"detectors": {"page_furniture": {"enabled": False}}, "normalisers": {"typos": False}}
+    )
+    return lambda rec: pipe.clean(rec.get("text") or "", mode="delete", record_edits=False).text
+
+
 def sys_cleaner_html() -> Callable[[dict], str] | None:
     fn = getattr(cleaner, "clean_html", None)
     if fn is None:
@@ -149,6 +157,7 @@ def sys_resiliparse() -> Callable[[dict], str] | None:
 SYSTEMS: dict[str, tuple[str, str, Callable[[], Callable[[dict], str] | None], str]] = {
     "keep-all": ("keep everything", "text", sys_keep_all, ""),
     "cleaner": ("cleaner, default pipeline", "text", sys_cleaner_text, "cleaner"),
+    "cleaner-core": ("cleaner, keyword detectors only", "text", sys_cleaner_core, "cleaner"),
     "cleaner-html": ("cleaner.clean_html", "html", sys_cleaner_html, "cleaner"),
     "justext-lines": ("jusText, each line wrapped as a paragraph", "text", sys_justext_lines, "jusText"),
     "justext-html": ("jusText, defaults", "html", sys_justext_html, "jusText"),
@@ -191,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data",
                                                    "dev", "pages.jsonl.gz"))
     ap.add_argument("--mode", choices=("text", "html"), default="text")
+    ap.add_argument("--section", default="", help="RESULTS.md section name (default: quality-MODE[-SPLIT])")
     ap.add_argument("--systems", default="", help="comma-separated: " + ", ".join(SYSTEMS))
     ap.add_argument("--split", choices=("all", "dev", "test"), default="all")
     ap.add_argument("--limit", type=int, default=None, help="first N pages of the split")
@@ -266,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             + "\n"
         )
         section = f"quality-{args.mode}" + ("" if args.split == "all" else f"-{args.split}")
+        if args.section:
+            section = args.section
         write_section(section, body)
         print(f"\nwrote section {section} to benchmarks/RESULTS.md")
     return 0
