@@ -1,0 +1,70 @@
+"""Language identification (cleaner.lang): the stoplist model, the English shortcut and
+the script rules, on real-looking sentences."""
+from __future__ import annotations
+
+import pytest
+
+from cleaner.lang import detect_language
+
+CASES = [
+    ("en", "The council voted on Monday to close two of the libraries, and the mayor said that the "
+           "decision had been taken with great reluctance after months of talks."),
+    ("de", "Der Stadtrat hat am Montag beschlossen, zwei der Bibliotheken zu schließen. Der Bürgermeister "
+           "sagte, die Entscheidung sei ihm nach monatelangen Gesprächen nicht leicht gefallen."),
+    ("fr", "Le conseil municipal a voté lundi la fermeture de deux bibliothèques, et le maire a déclaré "
+           "que cette décision avait été prise à contrecœur après des mois de discussions."),
+    ("es", "El ayuntamiento votó el lunes el cierre de dos de las bibliotecas, y el alcalde dijo que la "
+           "decisión se había tomado con gran pesar después de meses de conversaciones."),
+    ("it", "Il consiglio comunale ha votato lunedì la chiusura di due biblioteche, e il sindaco ha detto "
+           "che la decisione è stata presa a malincuore dopo mesi di trattative."),
+    ("pt", "A câmara municipal votou na segunda-feira o encerramento de duas bibliotecas, e o presidente "
+           "disse que a decisão foi tomada com grande pesar depois de meses de negociações."),
+    ("nl", "De gemeenteraad heeft maandag besloten twee van de bibliotheken te sluiten, en de burgemeester "
+           "zei dat het besluit na maanden van overleg met tegenzin was genomen."),
+    ("ru", "Городской совет в понедельник проголосовал за закрытие двух библиотек, и мэр сказал, что это "
+           "решение было принято с большой неохотой после нескольких месяцев переговоров."),
+    ("pl", "Rada miasta w poniedziałek zagłosowała za zamknięciem dwóch bibliotek, a burmistrz powiedział, "
+           "że decyzja została podjęta z wielką niechęcią po miesiącach rozmów."),
+    ("zh", "市议会周一投票决定关闭两座图书馆。市长表示，经过几个月的谈判，这一决定是在非常不情愿的情况下做出的。"),
+    ("ja", "市議会は月曜日、二つの図書館を閉鎖することを決めた。市長は、数か月の協議の末に苦渋の決断をしたと語った。"),
+    ("ko", "시의회는 월요일 두 개의 도서관을 폐쇄하기로 결정했다. 시장은 몇 달간의 협의 끝에 어려운 결정을 내렸다고 말했다."),
+]
+
+
+@pytest.mark.parametrize("lang, text", CASES, ids=[c[0] for c in CASES])
+def test_identifies_the_language_of_a_paragraph(lang, text):
+    got, prob = detect_language(text)
+    assert got == lang
+    assert 0.5 < prob <= 1.0
+
+
+def test_the_longest_lines_decide_not_the_menu():
+    menu = "\n".join(["Home", "News", "Sport", "Contact", "About us", "Login"] * 40)  # > 1,000 chars: sampled
+    article = CASES[1][1]
+    assert detect_language(f"{menu}\n{article}\n{menu}")[0] == "de"
+
+
+@pytest.mark.parametrize("text", ["", "1234 5678", "!!! ??? ...", "— — —"])
+def test_no_letters_is_undetermined(text):
+    assert detect_language(text) == ("und", 0.0)
+
+
+@pytest.mark.parametrize("text", ["Menu", "Processing Feedback ...", "Log in"])
+def test_too_little_evidence_is_undetermined(text):
+    # fewer than MIN_HITS stoplist words: no guess rather than a wrong one
+    assert detect_language(text)[0] == "und"
+
+
+def test_english_with_foreign_names_stays_english():
+    text = ("Shoigu and Dehghan met in Tehran on Monday, where Rouhani said that the S-300 deal "
+            "was one of the most important steps for the defence of the country.")
+    assert detect_language(text)[0] == "en"
+
+
+def test_pathological_input_is_fast():
+    import time
+
+    text = ("a" * 200_000) + "\n" + ("ab " * 100_000)
+    t = time.perf_counter()
+    detect_language(text)
+    assert time.perf_counter() - t < 1.0
