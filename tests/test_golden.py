@@ -94,7 +94,7 @@ def test_combined_prefilter_equals_one_scan_per_trigger():
     pipe = Pipeline()
     sets = []
     for det in pipe.detectors:
-        for attr in ("triggers", "_heading_triggers", "_action_triggers", "_menu_triggers", "_url_triggers", "_cues"):
+        for attr in ("triggers", "line_triggers", "_heading_triggers", "_action_triggers", "_menu_triggers", "_url_triggers", "_cues"):
             t = getattr(det, attr, None)
             if isinstance(t, (tuple, list)) and t and all(isinstance(x, str) for x in t):
                 sets.append(tuple(t))

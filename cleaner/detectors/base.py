@@ -148,12 +148,17 @@ class KeywordBlockDetector(BaseDetector):
         self.triggers: tuple[str, ...] = ps.get("triggers")
         if not self.triggers:
             raise ValueError(f"{self.name}: pattern file has no [triggers] section")
+        #: optional ``[line_triggers]``: literals of the ``[line]`` patterns only (footer
+        #: links such as "About us").  A line that holds one of these but none of
+        #: ``triggers`` can only be removed by a whole-line pattern, so it is tried only
+        #: when it is short enough for one to match it (:attr:`_line_max`).
+        self.line_triggers: tuple[str, ...] = ps.get("line_triggers")
         cue = f"(?P<s>{alternation(ps.get('strong'))})|(?P<w>{alternation(ps.get('weak'))})"
         self._cues = regex.compile(cue)
         # whole-line patterns: optional punctuation/bullets around the phrase
-        self._line = regex.compile(
-            r"[^\w\n]{0,8}(?:" + alternation(ps.get("line")) + r")[^\w\n]{0,8}"
-        ) if ps.get("line") else None
+        line_src = r"[^\w\n]{0,8}(?:" + alternation(ps.get("line")) + r")[^\w\n]{0,8}"
+        self._line = regex.compile(line_src) if ps.get("line") else None
+        self._line_max = _max_width(line_src) if ps.get("line") else 0
         # tail: must start the line or follow a sentence end, and run to the line's end
         self._tail = regex.compile(
             r"(?:(?<=[.!?\"')\]]\s{1,3})|^)(?:" + alternation(ps.get("tail")) + r")[^\n]{0,%d}$"
@@ -161,11 +166,25 @@ class KeywordBlockDetector(BaseDetector):
         ) if ps.get("tail") else None
 
     def candidates(self, doc: Document) -> list[int]:
-        """Indexes of the blocks that hold at least one trigger (sorted)."""
-        return candidate_blocks(doc, self.triggers)
+        """Indexes of the blocks that hold at least one trigger (sorted); with
+        ``[line_triggers]``, also the short blocks that hold one of those."""
+        return self._candidates(doc)[0]
+
+    def _candidates(self, doc: Document) -> tuple[list[int], "set[int] | None"]:
+        """(candidates, the blocks among them that hold a full trigger, or None when
+        every candidate does)."""
+        cands = candidate_blocks(doc, self.triggers)
+        if not self.line_triggers:
+            return cands, None
+        blocks, width = doc.blocks, self._line_max
+        extra = [i for i in candidate_blocks(doc, self.line_triggers) if blocks[i].end - blocks[i].start <= width]
+        if not extra:
+            return cands, None
+        full = set(cands)
+        return sorted(full.union(extra)), full
 
     def detect(self, doc: Document) -> Iterator[Span]:
-        cands = self.candidates(doc)
+        cands, full = self._candidates(doc)
         if not cands:
             return
         low = doc.lower
@@ -177,6 +196,8 @@ class KeywordBlockDetector(BaseDetector):
             if self._line is not None and self._line.fullmatch(seg, timeout=REGEX_TIMEOUT):
                 yield Span(b.start, b.end, self.name, f"boilerplate line {_snip(seg)!r}")
                 continue
+            if full is not None and i not in full:
+                continue  # only a line trigger: no strong, weak-with-strong or tail cue here
             hs = []
             try:
                 for m in cues_rx.finditer(seg, timeout=REGEX_TIMEOUT):
@@ -202,6 +223,25 @@ class KeywordBlockDetector(BaseDetector):
             if len(strong) >= self.min_strong and length / n <= self.max_chars_per_cue:
                 yield Span(b.start, b.end, self.name,
                            f"{len(strong)} strong of {n} cues in {length} chars: {_cue_list(hs)}")
+
+
+def _max_width(pattern: str) -> int:
+    """The longest string ``pattern`` can match, from the stdlib's parser; a pattern it
+    cannot parse (``regex``-only syntax) or an unbounded one gives a huge width, so the
+    caller's length check never skips a line that could match.
+
+    >>> _max_width(r"[^\\w\\n]{0,8}(?:about(?: us)?)[^\\w\\n]{0,8}")
+    24
+    """
+    try:
+        import re._parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        width = sre_parse.parse(pattern).getwidth()[1]
+    except Exception:  # noqa: BLE001 - syntax only `regex` knows
+        return 1 << 62
+    return int(width)
 
 
 class _TriggerIndex:
