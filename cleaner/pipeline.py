@@ -122,6 +122,20 @@ def kept_pieces(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
     return pieces
 
 
+def _whole_lines(text: str, spans: Sequence[Span]) -> bool:
+    """Does every span start at a line start and end at a line end?
+
+    >>> _whole_lines("a\\nbb\\nc", [Span(2, 4, "x", "")]), _whole_lines("a\\nbb\\nc", [Span(3, 4, "x", "")])
+    (True, False)
+    """
+    n = len(text)
+    for s in spans:
+        a, b = s.start, s.end
+        if not ((a == 0 or text[a - 1] == "\n") and (b == n or text[b] == "\n" or text[b - 1] == "\n")):
+            return False
+    return True
+
+
 def apply_spans(text: str, spans: Sequence[Span]) -> str:
     """Delete merged ``spans`` from ``text``.  A span that covers whole lines takes its
     line break with it, so no hole is left; the result is re-tidied (spaces, blank lines).
@@ -188,10 +202,10 @@ class Pipeline:
             text = fix(text, log)
         return text
 
-    def detect(self, doc: Document) -> list[Span]:
-        """Raw spans of every detector, sorted by start (not merged)."""
+    def detect(self, doc: Document, detectors: Sequence[Any] | None = None) -> list[Span]:
+        """Raw spans of every detector (or of ``detectors``), sorted by start (not merged)."""
         spans: list[Span] = []
-        for det in self.detectors:
+        for det in self.detectors if detectors is None else detectors:
             try:
                 spans.extend(det.detect(doc))
             except Exception as exc:
@@ -207,15 +221,23 @@ class Pipeline:
         more (at most ``MAX_PASSES`` passes in all), so that ``clean(clean(x)) ==
         clean(x)``.  Removing a block can expose another: a link-list heading that is
         the last line once the separator under it is gone.  Later findings are mapped
-        back to offsets of ``text``, so every span still points into what was cleaned."""
+        back to offsets of ``text``, so every span still points into what was cleaned.
+
+        Line-local detectors (``line_local``: the verdict on a line depends on that line
+        alone) are not asked again while every span covers whole lines: the kept text
+        is then made of lines they have already judged, and would be judged the same."""
         raw = list(raw)
+        context = [d for d in self.detectors if not getattr(d, "line_local", False)]
         for _ in range(MAX_PASSES - 1):
+            dets = context if _whole_lines(text, spans) else self.detectors
+            if not dets:
+                break
             pieces = kept_pieces(text, spans)
             kept = "".join(text[a:b] for a, b in pieces)
             if not kept.strip():
                 break
             # the language of the first pass is kept: the kept text is its main part
-            found = self.detect(Document(kept, meta, _lang=lang))
+            found = self.detect(Document(kept, meta, _lang=lang), dets)
             if not found:
                 break
             starts: list[int] = []

@@ -165,6 +165,15 @@ class KeywordBlockDetector(BaseDetector):
             % int(self.tail_chars)
         ) if ps.get("tail") else None
 
+    @property
+    def line_local(self) -> bool:
+        """True: the verdict on a line depends on that line's text alone (no context), so
+        the pipeline's fixed point need not ask again about lines it has already seen.
+        A subclass that overrides :meth:`detect` or :meth:`candidates` is not assumed
+        to be line-local."""
+        cls = type(self)
+        return cls.detect is KeywordBlockDetector.detect and cls._candidates is KeywordBlockDetector._candidates
+
     def candidates(self, doc: Document) -> list[int]:
         """Indexes of the blocks that hold at least one trigger (sorted); with
         ``[line_triggers]``, also the short blocks that hold one of those."""

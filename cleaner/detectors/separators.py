@@ -17,6 +17,8 @@ class Separators(BaseDetector):
 
     #: shortest separator line, in non-space characters ("|" alone counts)
     min_chars = 1
+    #: a line's verdict depends on its own text only (see Pipeline._fixed_point)
+    line_local = True
 
     def __init__(self, min_chars: int = 1, enabled: bool = True) -> None:
         self.min_chars = int(min_chars)
