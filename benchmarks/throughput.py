@@ -20,7 +20,8 @@ process whose CPU time and peak RSS are measured:
 
 MB are MB (1e6 bytes) of uncompressed input JSONL; CPU-s are user+system seconds of the
 whole process tree (workers included); peak RSS is the largest sampled sum of the
-tree's resident memory.  The machine may be shared: compare ratios taken in the same
+tree's resident memory, peak PSS the same for the proportional set size (shared pages
+divided among the processes that share them: the memory the run really holds).  The machine may be shared: compare ratios taken in the same
 run, not absolute figures across runs.
 
 A pipeline slower than ``--slow-mbps`` (MB/CPU-s, probed on the first round) is timed
@@ -216,6 +217,7 @@ class Run:
     wall: float
     rss_mb: float
     note: str = ""
+    pss_mb: float = 0.0
 
 
 @dataclass
@@ -235,26 +237,34 @@ class Series:
         return statistics.median(r.mb / r.wall for r in self.runs)
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
-    """Run ``cmd``; return (CPU seconds of the tree, wall seconds, peak summed RSS in MB)."""
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, float]:
+    """Run ``cmd``; return (CPU seconds of the tree, wall seconds, peak summed RSS in MB,
+    peak summed PSS in MB).
+
+    RSS counts a page shared by several processes (the models a parent loaded before
+    forking its workers) once in each of them; PSS (proportional set size, Linux)
+    divides it among them, so the sum of PSS is the memory the tree really holds.  Both
+    are sampled every 50 ms across the tree."""
     import psutil
 
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
-    peak = 0
-    # CPU of children that exit before we sample them is still counted by wait4 below;
-    # RSS is sampled every 50 ms across the tree.
+    peak = peak_pss = 0
+    # CPU of children that exit before we sample them is still counted by wait4 below.
     while proc.poll() is None:
         try:
             procs = [ps, *ps.children(recursive=True)]
-            rss = 0
+            rss = pss = 0
             for p in procs:
                 try:
-                    rss += p.memory_info().rss
+                    m = p.memory_full_info()
+                    rss += m.rss
+                    pss += getattr(m, "pss", m.rss)
                 except psutil.Error:
                     pass
             peak = max(peak, rss)
+            peak_pss = max(peak_pss, pss)
         except psutil.Error:
             pass
         time.sleep(0.05)
@@ -264,17 +274,17 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, f
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n{err[-2000:]}")
-    return 0.0, wall, peak / 1e6
+    return 0.0, wall, peak / 1e6, peak_pss / 1e6
 
 
 def timed(name: str, cmd: list[str], mb: float, docs: int, note: str = "") -> Run:
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    _, wall, rss = measure(cmd)
+    _, wall, rss, pss = measure(cmd)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(name, mb, docs, cpu, wall, rss, note)
+    return Run(name, mb, docs, cpu, wall, rss, note, pss)
 
 
 def clean_cmd(inp: str, out: str, workers: int, config: str | None) -> list[str]:
@@ -358,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     def add(key: str, run: Run) -> None:
         series.setdefault(key, Series(key)).runs.append(run)
         print(f"  {key:<32} {run.mb / run.cpu:8.2f} MB/CPU-s {run.wall:8.1f} s wall "
-              f"{run.rss_mb:7.0f} MB RSS {run.note}", file=sys.stderr)
+              f"{run.rss_mb:7.0f} MB RSS {run.pss_mb:7.0f} MB PSS {run.note}", file=sys.stderr)
 
     try:
         # a quick probe: pipelines far slower than the rest run on a prefix
@@ -426,8 +436,8 @@ def render(series: dict[str, Series], args: argparse.Namespace, mb: float, docs:
         f"Dump: {mb:,.0f} MB of JSONL, {docs:,} records (`--size {args.size}`), {args.repeat} round(s), medians. "
         f"{versions()}.",
         "",
-        "| what | MB/CPU-s | x datatrove | / ceiling | wall s | MB/s wall | docs/s | peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| what | MB/CPU-s | x datatrove | / ceiling | wall s | MB/s wall | docs/s | peak RSS MB | peak PSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, s in series.items():
         r = s.mbps_cpu
@@ -436,7 +446,7 @@ def render(series: dict[str, Series], args: argparse.Namespace, mb: float, docs:
         note = next((x.note for x in s.runs if x.note), "")
         docs_s = statistics.median(x.docs / x.wall for x in s.runs)
         lines.append(f"| {key} {note} | {r:.2f} | {xp} | {xc} | {s.med('wall'):.1f} | {s.mbps_wall:.2f} | "
-                     f"{docs_s:,.0f} | {s.med('rss_mb'):.0f} |")
+                     f"{docs_s:,.0f} | {s.med('rss_mb'):.0f} | {s.med('pss_mb'):.0f} |")
     lines.append("")
     for p in pipes:
         a, b = series.get(f"clean {p} 1w"), series.get(f"clean {p} 2w")
@@ -447,6 +457,9 @@ def render(series: dict[str, Series], args: argparse.Namespace, mb: float, docs:
         lines.append(f"- Pipelines slower than {args.slow_mbps} MB/CPU-s on a 5 MB probe ({', '.join(sorted(slow))}) "
                      f"were timed on the first {args.slow_size} of the dump (MB/CPU-s is a rate; the whole dump "
                      "would take hours). Their peak RSS is for that prefix.")
+    lines.append("- Peak RSS and PSS are sums over the process tree, sampled every 50 ms. With 2 workers the "
+                 "parent loads the models once and forks, so the workers share those pages: RSS counts "
+                 "them in every process, PSS (Linux) once in all; PSS is the memory the run really holds.")
     lines.append(f"- Machine: {os.cpu_count()} CPUs, shared: compare ratios within this table only.")
     return "\n".join(lines)
 
