@@ -75,22 +75,32 @@ def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
             clean.append(s if (start, end) == (s.start, s.end) else Span(start, end, s.detector, s.reason))
     if not clean:
         return []
-    clean.sort(key=lambda s: (s.start, -s.end))
+    clean.sort(key=_by_start_longest)
     out: list[Span] = []
     cur = clean[0]
-    dets, reasons = [cur.detector], [cur.reason]
+    cur_end = cur.end
+    dets: list[str] | None = None  # set once ``cur`` absorbs another span
+    reasons: list[str] = []
     for s in clean[1:]:
-        if s.start <= cur.end:
+        if s.start <= cur_end:
+            if dets is None:
+                dets, reasons = [cur.detector], [cur.reason]
             if s.detector not in dets:
                 dets.append(s.detector)
             if s.reason not in reasons:
                 reasons.append(s.reason)
-            cur = Span(cur.start, max(cur.end, s.end), cur.detector, cur.reason)
+            if s.end > cur_end:
+                cur_end = s.end
         else:
-            out.append(Span(cur.start, cur.end, "+".join(dets), "; ".join(reasons)))
-            cur, dets, reasons = s, [s.detector], [s.reason]
-    out.append(Span(cur.start, cur.end, "+".join(dets), "; ".join(reasons)))
+            # a span that absorbed nothing is passed on as it is (no new object)
+            out.append(cur if dets is None else Span(cur.start, cur_end, "+".join(dets), "; ".join(reasons)))
+            cur, cur_end, dets = s, s.end, None
+    out.append(cur if dets is None else Span(cur.start, cur_end, "+".join(dets), "; ".join(reasons)))
     return out
+
+
+def _by_start_longest(s: Span) -> tuple[int, int]:
+    return (s.start, -s.end)
 
 
 #: delete mode: detection passes at most (see :meth:`Pipeline._fixed_point`)
