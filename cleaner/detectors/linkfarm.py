@@ -73,6 +73,13 @@ class LinkFarm(BaseDetector):
         words = _words(text)
         return n, (n / words if words else 0.0)
 
+    def _may_be_url_line(self, seg: str) -> bool:
+        """Cheap bound before the URL regex: every URL match holds a "." or a "://" of
+        its own, so a line with fewer of those than ``url_min`` URLs, or than
+        ``url_share`` of its words, cannot be a line of URLs."""
+        most = seg.count(".") + seg.count("://")
+        return most >= self.url_min and most >= self.url_share * _words(seg)
+
     @staticmethod
     def _is_list_item(b: Block, max_words: int) -> bool:
         t = b.text.strip()
@@ -128,6 +135,8 @@ class LinkFarm(BaseDetector):
             if n >= self.min_site_refs and (b.end - b.start) / n <= 120:
                 found[i] = f"{n} site references in one line"
                 continue
+            if not self._may_be_url_line(seg):
+                continue
             n, share = self._url_words(seg)
             if n >= self.url_min and share >= self.url_share:
                 found[i] = f"{n} URLs make {share:.0%} of the line's words"
@@ -163,7 +172,7 @@ class LinkFarm(BaseDetector):
                             len(t) <= 30
                             and _words(t) <= self.menu_item_words
                             and t[-1] not in _END_PUNCT
-                            and not any(c.isdigit() for c in t)
+                            and not any(map(str.isdigit, t))
                         )
                     if ok and (not run or run[-1] == k - 1):
                         run.append(k)
