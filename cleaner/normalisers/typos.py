@@ -125,7 +125,6 @@ class _Lexicon:
     zipf100: dict[str, int]  # wordfreq zipf * 100 of the known lowercase words
     dictionary: frozenset[str]  # the spell-checker dictionary (correct words)
     protected: frozenset[str]  # dictionary + variants: never changed
-    common_deletes: dict[str, tuple[str, ...]]  # one-letter deletion -> very common words
 
     def z(self, word: str) -> float:
         """Zipf frequency; a word missing from the lexicon counts as ``ABSENT_ZIPF``."""
@@ -149,16 +148,8 @@ def lexicon() -> _Lexicon:
         for line in f:
             if line.strip() and not line.startswith("#"):
                 variants.append(line.strip())
-    common = int(RIVAL2_MIN_ZIPF * 100)
-    deletes: dict[str, list[str]] = {}
-    for w in dictionary:
-        if zipf100[w] >= common:
-            for i in range(len(w)):
-                lst = deletes.setdefault(w[:i] + w[i + 1 :], [])
-                if w not in lst:
-                    lst.append(w)
     d = frozenset(dictionary)
-    return _Lexicon(zipf100, d, d | frozenset(variants), {k: tuple(v) for k, v in deletes.items()})
+    return _Lexicon(zipf100, d, d | frozenset(variants))
 
 
 @lru_cache(maxsize=1)
@@ -234,25 +225,31 @@ def _rival2_cached(word: str) -> tuple[str, float] | None:
 
 
 def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
-    """The most frequent dictionary word exactly two edits from ``word`` (or None).
+    """The most frequent dictionary word exactly two edits from ``word`` (or None), among
+    words at least ``RIVAL2_MIN_ZIPF`` common.
 
-    A token one edit from a word but two from a much commoner one ("whont": wont / want)
-    is not a clear typo of either.
+    A token one edit from a word but two from a similarly common or commoner one
+    ("whont": wont / want; "apone": alone / upon) is not a clear typo of either.
+
+    >>> _rival2(lexicon(), "whont")[0]
+    'what'
     """
+    idx = _candidate_index()
     n = len(word)
     del1 = {word[:i] + word[i + 1 :] for i in range(n)}
     pool: set[str] = set()
     for d in del1:
-        pool.update(lx.common_deletes.get(d, ()))
+        pool.update(idx.get(d, ()))
         for i in range(len(d)):
             dd = d[:i] + d[i + 1 :]
-            pool.update(lx.common_deletes.get(dd, ()))
+            pool.update(idx.get(dd, ()))
             if dd in lx.dictionary:
                 pool.add(dd)
+    floor = RIVAL2_MIN_ZIPF
     best: tuple[str, float] | None = None
     for c in pool:
         z = lx.z(c)
-        if (best is None or z > best[1]) and osa_distance(word, c) == 2:
+        if z >= floor and (best is None or z > best[1]) and osa_distance(word, c) == 2:
             best = (c, z)
     return best
 
@@ -412,6 +409,8 @@ def _channel(typo: str, cand: str, kind: str) -> tuple[float, str]:
         return -0.3, "wrong letter (neighbouring key)"
     if sub == "vowel":
         return -0.3, "wrong vowel"
+    if sub == "sound":
+        return -0.3, "wrong letter (sounds alike)"
     return -1.0, "wrong letter"
 
 
@@ -427,6 +426,60 @@ def _pair_evidence(lx: _Lexicon, a: str, b: str) -> tuple[float, int]:
     za, zb = lx.z(a), lx.z(b)
     expected = 10.0 ** (za - 9.0) * 10.0 ** (zb - 9.0) * BIGRAM_TOTAL
     return math.log10((obs + CONTEXT_SMOOTHING) / (expected + CONTEXT_SMOOTHING)), obs
+
+
+#: Weight of the zipf frequency in a candidate's score when the token has neighbours.  The
+#: bigram evidence already leans toward frequent candidates (only their pairs clear the
+#: list's cut-off), so at full weight frequency would count twice; learners also mean rarer
+#: words more often than frequency says (amusing, beggar, raining).
+CONTEXT_ZIPF_WEIGHT = 0.5
+#: Prior added, for a word alone (no neighbours to weigh), to a rival reached by an edit
+#: that is refused as a correction (first letter changed, extra letter at the end ...):
+#: such a slip is rare, so "adress" is address more than dress.  In running text these
+#: rivals keep full weight (precision: a token between two words is left alone).
+REFUSED_EDIT_PRIOR = -1.0
+#: The bigram list keeps pairs seen at least this often: an unlisted pair was seen fewer times.
+BIGRAM_CUTOFF = 6.4e6
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    bonus: float  # log10 evidence of the pair (see _pair_evidence); for an unlisted pair, as if never seen
+    count: int  # its bigram count (0 = not in the list)
+    ceiling: float  # the most evidence the pair could have: for an unlisted pair, as if seen just under the cut-off
+
+
+def _side(lx: _Lexicon, a: str, b: str) -> _Side:
+    bonus, obs = _pair_evidence(lx, a, b)
+    if obs:
+        return _Side(bonus, obs, bonus)
+    expected = 10.0 ** (lx.z(a) - 9.0) * 10.0 ** (lx.z(b) - 9.0) * BIGRAM_TOTAL
+    ceiling = math.log10((BIGRAM_CUTOFF + CONTEXT_SMOOTHING) / (expected + CONTEXT_SMOOTHING))
+    return _Side(bonus, 0, ceiling)
+
+
+def _sides(lx: _Lexicon, left: str | None, cand: str, right: str | None) -> tuple[_Side, ...]:
+    return tuple(_side(lx, a, b) for a, b in ((left, cand), (cand, right)) if a and b)
+
+
+def _pairwise_lead(base: float, win: tuple[_Side, ...], rival: tuple[_Side, ...]) -> float:
+    """How far the winner surely leads one rival: ``base`` (weighted zipf + slip prior
+    difference) plus, neighbour by neighbour, the winner's context evidence minus the most
+    the rival's could be.  A pair missing from the bigram list was seen fewer times than
+    the cut-off, not never: "the deference" is unlisted because deference is rare, which
+    says little against it.  So a rare rival keeps the benefit of the doubt.
+
+    >>> listed, unlisted = _Side(2.0, 10**9, 2.0), _Side(0.0, 0, 0.5)
+    >>> _pairwise_lead(1.0, (listed,), (unlisted,)), _pairwise_lead(1.0, (listed,), (_Side(-0.5, 0, -0.5),))
+    (2.5, 3.5)
+    >>> _pairwise_lead(1.0, (unlisted,), (unlisted,))  # neither pair listed: no evidence either way
+    1.0
+    """
+    lead = base
+    for w, r in zip(win, rival):
+        # Both unlisted: the same ignorance on both sides, compare as they are.
+        lead += w.bonus - (r.ceiling if w.count and not r.count else r.bonus)
+    return lead
 
 
 def _context_bonus(lx: _Lexicon, left: str | None, cand: str, right: str | None) -> tuple[float, int]:
@@ -446,8 +499,9 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
 
     Each candidate scores its zipf frequency, plus the log prior of the slip (a swapped
     or missing letter is likelier than an unrelated wrong letter), plus a context bonus
-    from the bigram counts with the neighbours.  The best must lead the runner-up by
-    ``MIN_LEAD`` (``MIN_LEAD_UNCONFIRMED`` when the neighbours give it no support).
+    from the bigram counts with the neighbours.  The best must lead every other candidate
+    by ``MIN_LEAD`` (``MIN_LEAD_UNCONFIRMED`` when the neighbours give it no support),
+    counting context only where the rival's pairs could be seen (:func:`_pairwise_lead`).
 
     >>> decide("oppostion")[0]
     'opposition'
@@ -463,12 +517,19 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
         return None
     lx = lexicon()
     scored = []
+    alone = not (left or right)
+    weight = 1.0 if alone else CONTEXT_ZIPF_WEIGHT
     for cand, z, kind in c.ranked:
         chan, slip = _channel(word, cand, kind)
-        bonus, count = _context_bonus(lx, left, cand, right)
-        scored.append((z + chan + bonus, cand, z, slip, count, kind))
+        if alone and not _allowed(word, cand, kind, c.token_zipf):
+            chan += REFUSED_EDIT_PRIOR
+        sides = _sides(lx, left, cand, right)
+        bonus = sum(sd.bonus for sd in sides)
+        count = sum(sd.count for sd in sides)
+        base = weight * z + chan
+        scored.append((base + bonus, cand, z, slip, count, kind, base, sides))
     scored.sort(key=lambda t: (-t[0], t[1]))
-    total, best, z, slip, count, kind = scored[0]
+    total, best, z, slip, count, kind, base, sides = scored[0]
     if not _allowed(word, best, kind, c.token_zipf):
         return None
     if z < MIN_CANDIDATE_ZIPF or z - c.token_zipf < MIN_GAIN:
@@ -477,10 +538,11 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
         return None  # the neighbours fit a rival, not the winner ("the theif who": thief)
     need = MIN_LEAD if (count > 0 or (left is None and right is None)) else MIN_LEAD_UNCONFIRMED
     if len(scored) > 1:
-        lead = total - scored[1][0]
+        leads = [(_pairwise_lead(base - t[6], sides, t[7]), t[1]) for t in scored[1:]]
+        lead, rival = min(leads)
         if lead < need:
             return None
-        why = f"leads {scored[1][1]!r} by {lead:.1f}"
+        why = f"leads {rival!r} by {lead:.1f}"
     else:
         why = "only candidate"
     r2 = _rival2_cached(word)

@@ -60,12 +60,14 @@ def adjacent(a: str, b: str) -> bool:
 
 
 def substitution_kind(typo: str, word: str) -> str:
-    """For a same-length pair differing in one place: 'keyboard', 'vowel' or 'other'.
+    """For a same-length pair differing in one place: 'keyboard', 'vowel', 'sound' (the
+    two spell the same sound, :func:`sound_key`: absense/absence, concider/consider) or
+    'other'.
 
     >>> substitution_kind("latch", "laych"), substitution_kind("seperate", "separate")
     ('keyboard', 'vowel')
-    >>> substitution_kind("lauch", "laugh")
-    'other'
+    >>> substitution_kind("absense", "absence"), substitution_kind("lauch", "laugh")
+    ('sound', 'other')
     """
     for a, b in zip(typo, word):
         if a != b:
@@ -73,6 +75,8 @@ def substitution_kind(typo: str, word: str) -> str:
                 return "keyboard"
             if a in VOWELS and b in VOWELS:
                 return "vowel"
+            if sound_key(typo) == sound_key(word):
+                return "sound"
             return "other"
     return "other"
 
@@ -108,3 +112,59 @@ def pair_key(left: str, right: str) -> int:
     True
     """
     return int.from_bytes(blake2b(f"{left} {right}".encode(), digest_size=8).digest(), "little")
+
+
+# Letter groups rewritten before the consonant skeleton is taken (longest first at each
+# position): silent or doubled spellings of one sound.
+_SOUND_GROUPS = (
+    ("tch", "x"), ("sch", "sk"), ("ch", "x"), ("sh", "x"), ("th", "0"), ("ph", "f"), ("gh", ""),
+    ("ck", "k"), ("dg", "j"), ("wh", "w"), ("qu", "kw"),
+)
+_SOUND_INITIAL = (("kn", "n"), ("gn", "n"), ("wr", "r"), ("ps", "s"), ("pn", "n"), ("x", "s"))
+_SOUND_LETTER = {"c": "k", "q": "k", "x": "ks", "z": "s", "d": "t", "v": "f", "g": "k"}
+
+
+def sound_key(word: str) -> str:
+    """A rough consonant skeleton of how a lowercase word sounds (a simplified Metaphone):
+    vowels dropped except a leading one (as ``a``), silent and doubled spellings merged,
+    voiced consonants folded into their voiceless pairs (z/s, d/t, v/f, g/k), ``c`` and
+    ``g`` softened before e, i, y.  Learners spell by ear, so a word that shares the
+    token's key is a likely intended word even when it is two edits away.
+
+    >>> sound_key("straight"), sound_key("strate"), sound_key("state")
+    ('strt', 'strt', 'stt')
+    >>> sound_key("apone") == sound_key("upon") != sound_key("alone")
+    True
+    >>> sound_key("amuzing") == sound_key("amusing"), sound_key("ocassion") == sound_key("occasion")
+    (True, True)
+    """
+    w = "".join(ch for i, ch in enumerate(word) if i == 0 or ch != word[i - 1])
+    for a, b in _SOUND_INITIAL:
+        if w.startswith(a):
+            w = b + w[len(a):]
+            break
+    out: list[str] = []
+    i, n = 0, len(w)
+    while i < n:
+        for a, b in _SOUND_GROUPS:
+            if w.startswith(a, i):
+                out.append(b)
+                i += len(a)
+                break
+        else:
+            ch = w[i]
+            nxt = w[i + 1] if i + 1 < n else ""
+            if ch in "aeiouy":
+                out.append("a" if i == 0 else ".")  # a vowel keeps apart what it separates
+            elif ch == "h" or (ch == "w" and nxt not in "aeiou"):
+                pass  # h and a w not before a vowel are silent
+            elif ch in "cg" and nxt and nxt in "eiy":
+                out.append("s" if ch == "c" else "j")
+            else:
+                out.append(_SOUND_LETTER.get(ch, ch))
+            i += 1
+    key: list[str] = []
+    for ch in "".join(out):
+        if not key or key[-1] != ch:
+            key.append(ch)
+    return "".join(key).replace(".", "")
