@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Edit
-from .typos_edits import adjacent, edits1, osa_distance, pair_key, substitution_kind
+from .typos_edits import adjacent, edits1, osa_distance, pair_key, sound_key, substitution_kind
 
 NAME = "fix_typos"
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "typos")
@@ -354,6 +354,38 @@ def _allowed(word: str, cand: str, kind: str, token_zipf: float) -> bool:
     return True  # insertion: the typo lacks a letter
 
 
+def common_slip(typo: str, cand: str, kind: str) -> bool:
+    """The slips writers make most: swapped letters, a dropped letter, a doubled letter.
+
+    >>> common_slip("untill", "until", "deletion"), common_slip("happend", "happened", "insertion")
+    (True, True)
+    >>> common_slip("todays", "today", "deletion"), common_slip("helmed", "helped", "substitution")
+    (False, False)
+    """
+    if kind in ("transposition", "insertion"):
+        return True
+    if kind == "deletion":
+        return any(typo[i] == typo[i + 1] and typo[:i] + typo[i + 1 :] == cand for i in range(len(typo) - 1))
+    return False
+
+
+def _slip_beats_derivation(word: str, derived: str, best: tuple[str, float, str], kind: str, token_zipf: float) -> bool:
+    """A token that parses as a derived word (be+live, happen+d, un+till) is still a typo
+    when a far commoner word is one common slip away (believe, happened, until): such
+    derivations are rare words or none, the slip is frequent.  A dropped g (sittin) or a
+    -men plural is deliberate and stays protected.
+
+    >>> lx = lexicon()
+    >>> _slip_beats_derivation("belive", "be+live", ("believe", lx.z("believe"), "insertion"), "insertion", lx.z("belive"))
+    True
+    >>> _slip_beats_derivation("todays", "today+s", ("today", lx.z("today"), "deletion"), "deletion", lx.z("todays"))
+    False
+    """
+    if "+" not in derived:
+        return False
+    return common_slip(word, best[0], kind) and best[1] - token_zipf >= DERIVED_OVERRIDE_GAIN
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidates:
     """The unigram verdict on a token: ranked candidates, or a reason to leave it."""
@@ -378,7 +410,8 @@ def _candidates(word: str) -> _Candidates | None:
     best = ranked[0]
     if best[1] - zw < MIN_GAIN:
         return None
-    if _derived_cached(word) is not None:
+    derived = _derived_cached(word)
+    if derived is not None and not _slip_beats_derivation(word, derived, best, near[best[0]], zw):
         return None
     # Every frequent neighbour stays a rival, even one whose edit is refused: a token
     # between two words is ambiguous whichever edit we would accept.
@@ -433,6 +466,20 @@ def _pair_evidence(lx: _Lexicon, a: str, b: str) -> tuple[float, int]:
 #: list's cut-off), so at full weight frequency would count twice; learners also mean rarer
 #: words more often than frequency says (amusing, beggar, raining).
 CONTEXT_ZIPF_WEIGHT = 0.5
+#: A token built like a derived word is still corrected when a common slip (swap, dropped
+#: or doubled letter) of a word at least this much commoner explains it (2.5 = 300 times).
+DERIVED_OVERRIDE_GAIN = 2.5
+#: Two-edit fixes (words alone only): candidates at least this common, tokens at least this
+#: long, the prior of the second slip, and the gain the winner needs over the token.
+TWO_EDIT_MIN_ZIPF = 3.0
+TWO_EDIT_MIN_LEN = 6
+TWO_EDIT_PRIOR = -1.0
+TWO_EDIT_MIN_GAIN = 2.0
+#: ... a rival two edits away that does not sound the same weighs this much less, and a
+#: sound-alike rival that is not a candidate (three edits away, or another first letter)
+#: counts its edits at this share of ``TWO_EDIT_PRIOR`` each.
+UNSOUND_TWO_EDIT_PRIOR = -1.0
+FAR_ALIKE_WEIGHT = 0.5
 #: Prior added, for a word alone (no neighbours to weigh), to a rival reached by an edit
 #: that is refused as a correction (first letter changed, extra letter at the end ...):
 #: such a slip is rare, so "adress" is address more than dress.  In running text these
@@ -493,7 +540,8 @@ def _context_bonus(lx: _Lexicon, left: str | None, cand: str, right: str | None)
     return bonus, count
 
 
-def decide(word: str, left: str | None = None, right: str | None = None) -> tuple[str, str] | None:
+def decide(word: str, left: str | None = None, right: str | None = None, *,
+           alone: bool | None = None) -> tuple[str, str] | None:
     """``(correction, reason)`` for a lowercase token between the words ``left`` and
     ``right`` (lowercased, or None), or None to leave it.  No document guards here.
 
@@ -511,14 +559,30 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
     True
     >>> decide("materiel") is None and decide("defence") is None
     True
+
+    ``alone`` (default: no neighbours given) means the text is this one word, as in a word
+    list: rivals reached by refused edits then weigh less, and a sound-alike word two
+    edits away may be the fix (:func:`_decide_two`):
+
+    >>> decide("accomadate")[0], decide("accomadate", "to", "the", alone=False)
+    ('accommodate', None)
     """
+    if alone is None:
+        alone = left is None and right is None
+    verdict = _decide_one(word, left, right, alone)
+    if verdict is None and alone:
+        verdict = _decide_two(word)
+    return verdict
+
+
+def _decide_one(word: str, left: str | None, right: str | None, alone: bool) -> tuple[str, str] | None:
+    """The one-edit decision of :func:`decide`."""
     c = _candidates(word)
     if c is None:
         return None
     lx = lexicon()
     scored = []
-    alone = not (left or right)
-    weight = 1.0 if alone else CONTEXT_ZIPF_WEIGHT
+    weight = CONTEXT_ZIPF_WEIGHT if (left or right) else 1.0
     for cand, z, kind in c.ranked:
         chan, slip = _channel(word, cand, kind)
         if alone and not _allowed(word, cand, kind, c.token_zipf):
@@ -550,6 +614,70 @@ def decide(word: str, left: str | None = None, right: str | None = None) -> tupl
         return None
     ctx = f", context '{left or ''} _ {right or ''}' bigram count {count}" if count else ""
     return best, f"not in dictionary; {slip} of {best!r} (zipf {z:.1f} vs {c.token_zipf:.1f}{ctx}), {why}"
+
+
+@lru_cache(maxsize=1)
+def _sound_index() -> dict[str, tuple[str, ...]]:
+    """:func:`sound_key` -> dictionary words at least ``TWO_EDIT_MIN_ZIPF`` common (built on
+    first use, ~0.3 s; only words alone need it)."""
+    lx = lexicon()
+    floor = int(TWO_EDIT_MIN_ZIPF * 100)
+    idx: dict[str, list[str]] = {}
+    for w in lx.dictionary:
+        if lx.zipf100[w] >= floor:
+            idx.setdefault(sound_key(w), []).append(w)
+    return {k: tuple(v) for k, v in idx.items()}
+
+
+@lru_cache(maxsize=16384)
+def _decide_two(word: str) -> tuple[str, str] | None:
+    """For a word alone: a dictionary word two edits away that sounds the same
+    (:func:`sound_key`: accomadate -> accommodate, begginer -> beginner) and beats every
+    one-edit neighbour and every other sound-alike by ``MIN_LEAD``, counting
+    ``TWO_EDIT_PRIOR`` for the second slip.  Same first letter, not a derived word.
+
+    >>> _decide_two("begginer")[0], _decide_two("wich")
+    ('beginner', None)
+    >>> _decide_two("restaraunts") is None  # restaurants or restraints: both sound alike
+    True
+    """
+    lx = lexicon()
+    if len(word) < TWO_EDIT_MIN_LEN or word in lx.protected:
+        return None
+    zw = lx.z(word)
+    if zw >= MAX_TOKEN_ZIPF or _derived_cached(word) is not None:
+        return None
+    alike = [(w, osa_distance(word, w, 4)) for w in _sound_index().get(sound_key(word), ())]
+    cands = [w for w, dist in alike if dist == 2 and w[0] == word[0]]
+    if not cands:
+        return None
+    scored = sorted(((lx.z(w) + TWO_EDIT_PRIOR, w) for w in cands), reverse=True)
+    total, best = scored[0]
+    if lx.z(best) - zw < TWO_EDIT_MIN_GAIN:
+        return None
+    rivals = [(t, w) for t, w in scored[1:]]
+    # A sound-alike three edits away is a rival too (resteraunt: restraint at two, but
+    # restaurant at three); other sound-alikes two edits away with another first letter.
+    rivals += [(lx.z(w) + (2 if dist == 2 else 3) * TWO_EDIT_PRIOR * FAR_ALIKE_WEIGHT, w)
+               for w, dist in alike if w != best and w not in cands and dist <= 3]
+    for c, kind in _neighbours1(lx, word).items():
+        chan, _slip = _channel(word, c, kind)
+        if not _allowed(word, c, kind, zw):
+            chan += REFUSED_EDIT_PRIOR
+        rivals.append((lx.z(c) + chan, c))
+    r2 = _rival2_cached(word)
+    if r2 is not None and r2[0] != best:
+        first = 0.0 if r2[0][0] == word[0] else REFUSED_EDIT_PRIOR  # ocassion: passion
+        rivals.append((r2[1] + TWO_EDIT_PRIOR + UNSOUND_TWO_EDIT_PRIOR + first, r2[0]))
+    if rivals:
+        top, rival = max(rivals)
+        if total - top < MIN_LEAD:
+            return None
+        why = f"leads {rival!r} by {total - top:.1f}"
+    else:
+        why = "only candidate"
+    return best, (f"not in dictionary; two slips from {best!r}, which sounds the same "
+                  f"(zipf {lx.z(best):.1f} vs {zw:.1f}), {why}")
 
 
 def _is_english(text: str) -> bool:
@@ -630,6 +758,8 @@ def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float]:
         return [], share  # mostly unknown chunks: not English (or not prose); skip the lookups
     # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
     cores = set(_CHUNKS.findall("\n".join(rest))) - lx.protected
+    if len(chunks) == 1:
+        return list(cores), share  # a word alone: two-edit fixes are open to it (decide)
     return [w for w in cores if _candidates(w) is not None], share
 
 
@@ -671,6 +801,7 @@ def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = No
         return text
     todo: list[tuple[int, int, str, str]] = []
     typos = frozenset(words)
+    alone = len(words) == 1 and len(text.split()) == 1  # a word list entry, not running text
     for word in words:
         starts = _occurrences(text, word)
         if len(starts) != 1:
@@ -682,7 +813,7 @@ def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = No
         if _line_is_code(text, start, end) or not _local_english(lx, text, start, end, typos):
             continue
         left, right = _neighbours(text, start, end)
-        verdict = decide(word, left, right)
+        verdict = decide(word, left, right, alone=alone)
         if verdict is not None:
             todo.append((start, end, verdict[0], verdict[1]))
     if not todo:
