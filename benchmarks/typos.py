@@ -27,7 +27,8 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 import cleaner  # noqa: E402
 from cleaner.lang import detect_language  # noqa: E402
 from cleaner.normalisers.typos import (  # noqa: E402
-    _candidate_index, _candidates, _derived_cached, bigrams, fix_typos, lexicon)
+    _candidate_index, _candidates, _common_index, _decide_cached, _decide_two, _derived_cached, _rival2_cached, bigrams, fix_typos,
+    lexicon, sound_key)
 
 SHARED = os.path.join(HERE, "..", "..", "shared")
 SEED = os.path.join(SHARED, "seeds", "000_1dec940700b5f20e")
@@ -62,11 +63,12 @@ def clean_prose(show: bool, limit: int | None) -> dict:
     lexicon()  # load the data and the language model once, outside the timing
     bigrams()
     _candidate_index()
+    _common_index()
     detect_language("This is an English sentence to load the model.", max_chars=250)
 
     def run(cold: bool) -> float:
         if cold:  # forget every per-word verdict: each unknown word's candidates computed anew
-            for f in (_candidates, _derived_cached):
+            for f in (_candidates, _derived_cached, _decide_cached, _decide_two, _rival2_cached, sound_key):
                 f.cache_clear()
         t0 = time.process_time()
         for t in texts:

@@ -176,6 +176,20 @@ def _candidate_index() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in idx.items()}
 
 
+@lru_cache(maxsize=1)
+def _common_index() -> dict[str, tuple[str, ...]]:
+    """:func:`_candidate_index` restricted to words at least ``RIVAL2_MIN_ZIPF`` common (the
+    two-edit rival search walks n^2 deletions: a small index keeps it cheap)."""
+    lx = lexicon()
+    floor = int(RIVAL2_MIN_ZIPF * 100)
+    out: dict[str, tuple[str, ...]] = {}
+    for k, words in _candidate_index().items():
+        common = tuple(w for w in words if lx.zipf100[w] >= floor)
+        if common:
+            out[k] = common
+    return out
+
+
 def _same_length_kind(word: str, cand: str) -> str | None:
     """'substitution' or 'transposition' when ``cand`` (same length) is one such edit away."""
     diff = [i for i, (a, b) in enumerate(zip(word, cand)) if a != b]
@@ -234,7 +248,7 @@ def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
     >>> _rival2(lexicon(), "whont")[0]
     'what'
     """
-    idx = _candidate_index()
+    idx = _common_index()
     n = len(word)
     del1 = {word[:i] + word[i + 1 :] for i in range(n)}
     pool: set[str] = set()
@@ -247,10 +261,11 @@ def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
                 pool.add(dd)
     floor = RIVAL2_MIN_ZIPF
     best: tuple[str, float] | None = None
-    for c in pool:
-        z = lx.z(c)
-        if z >= floor and (best is None or z > best[1]) and osa_distance(word, c) == 2:
-            best = (c, z)
+    for z, c in sorted(((lx.z(c), c) for c in pool), reverse=True):
+        if z < floor:
+            break
+        if osa_distance(word, c) == 2:
+            return (c, z)
     return best
 
 
@@ -743,24 +758,31 @@ def _line_is_code(text: str, start: int, end: int) -> bool:
     return _CODE_LINE.search(text, ls, le if le != -1 else len(text)) is not None
 
 
-def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float]:
-    """Lowercase words of ``text`` that are not known and have candidate fixes.
+def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
+    """Lowercase words of ``text`` that are not known and have candidate fixes, the share
+    of known chunks, and whether the text is one word alone.
 
     Only whitespace chunks outside the dictionary are looked at (a set difference), so
-    the cost per document is one split and one set operation.
+    the cost per document is one split and one set operation; the verdict on each
+    unknown word is cached across documents (:func:`_candidates`).
     """
-    chunks = set(text.split())
+    parts = text.split()
+    chunks = set(parts)
     rest = chunks - lx.protected
     if not rest:
-        return [], 1.0
+        return [], 1.0, False
     share = 1.0 - len(rest) / len(chunks)
     if len(chunks) >= 20 and share < MIN_KNOWN_SHARE:
-        return [], share  # mostly unknown chunks: not English (or not prose); skip the lookups
+        return [], share, False  # mostly unknown chunks: not English (or not prose); skip the lookups
     # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
     cores = set(_CHUNKS.findall("\n".join(rest))) - lx.protected
-    if len(chunks) == 1:
-        return list(cores), share  # a word alone: two-edit fixes are open to it (decide)
-    return [w for w in cores if _candidates(w) is not None], share
+    if len(parts) == 1:
+        return list(cores), share, True  # a word alone: two-edit fixes are open to it (decide)
+    return [w for w in cores if _candidates(w) is not None], share, False
+
+
+#: Verdicts of :func:`decide` per (word, left, right, alone), shared across documents.
+_decide_cached = lru_cache(maxsize=65536)(lambda word, left, right, alone: decide(word, left, right, alone=alone))
 
 
 def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = None) -> str:
@@ -796,12 +818,11 @@ def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = No
     if not text or (lang is not None and lang != "en"):
         return text
     lx = lexicon()
-    words, share = _plausible(lx, text)
+    words, share, alone = _plausible(lx, text)
     if not words:
         return text
     todo: list[tuple[int, int, str, str]] = []
     typos = frozenset(words)
-    alone = len(words) == 1 and len(text.split()) == 1  # a word list entry, not running text
     for word in words:
         starts = _occurrences(text, word)
         if len(starts) != 1:
@@ -810,12 +831,13 @@ def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = No
             continue  # the document also writes it capitalised: a name or a term
         start = starts[0]
         end = start + len(word)
+        left, right = _neighbours(text, start, end)
+        verdict = _decide_cached(word, left, right, alone)  # cheapest rejection first
+        if verdict is None:
+            continue
         if _line_is_code(text, start, end) or not _local_english(lx, text, start, end, typos):
             continue
-        left, right = _neighbours(text, start, end)
-        verdict = decide(word, left, right, alone=alone)
-        if verdict is not None:
-            todo.append((start, end, verdict[0], verdict[1]))
+        todo.append((start, end, verdict[0], verdict[1]))
     if not todo:
         return text
     if lang is None and not (len(text) >= 500 and share >= SURELY_ENGLISH_SHARE) and not _is_english(text):

@@ -1,6 +1,7 @@
 """Damerau-Levenshtein distance-1 edits of a lowercase ASCII word (helper of :mod:`typos`)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from hashlib import blake2b
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -124,6 +125,7 @@ _SOUND_INITIAL = (("kn", "n"), ("gn", "n"), ("wr", "r"), ("ps", "s"), ("pn", "n"
 _SOUND_LETTER = {"c": "k", "q": "k", "x": "ks", "z": "s", "d": "t", "v": "f", "g": "k"}
 
 
+@lru_cache(maxsize=65536)
 def sound_key(word: str) -> str:
     """A rough consonant skeleton of how a lowercase word sounds (a simplified Metaphone):
     vowels dropped except a leading one (as ``a``), silent and doubled spellings merged,
