@@ -735,21 +735,17 @@ def _bounded(text: str, start: int, end: int) -> bool:
     return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
 
 
-def _occurrences(text: str, word: str) -> list[int]:
-    """Starts of ``word`` as a whole word (str.find, no regex: this runs per candidate).
+def _first_occurrence(text: str, word: str, pos: int = 0) -> int:
+    """Start of the first whole-word ``word`` at or after ``pos``, or -1 (str.find, no
+    regex: this runs per candidate).
 
-    >>> _occurrences("teh cat in tehran, teh end", "teh")
-    [0, 19]
+    >>> _first_occurrence("tehran, teh end, teh", "teh"), _first_occurrence("tehran, teh end, teh", "teh", 11)
+    (8, 17)
     """
-    out = []
-    i = text.find(word)
-    if i == -1:
-        return out
-    while i != -1:
-        if _bounded(text, i, i + len(word)):
-            out.append(i)
+    i = text.find(word, pos)
+    while i != -1 and not _bounded(text, i, i + len(word)):
         i = text.find(word, i + 1)
-    return out
+    return i
 
 
 def _line_is_code(text: str, start: int, end: int) -> bool:
@@ -824,17 +820,18 @@ def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = No
     todo: list[tuple[int, int, str, str]] = []
     typos = frozenset(words)
     for word in words:
-        starts = _occurrences(text, word)
-        if len(starts) != 1:
-            continue  # repeated (or only inside something else)
-        if _occurrences(text, word.capitalize()) or _occurrences(text, word.upper()):
-            continue  # the document also writes it capitalised: a name or a term
-        start = starts[0]
+        start = _first_occurrence(text, word)
+        if start == -1:
+            continue  # only inside something else
         end = start + len(word)
         left, right = _neighbours(text, start, end)
-        verdict = _decide_cached(word, left, right, alone)  # cheapest rejection first
+        verdict = _decide_cached(word, left, right, alone)  # cached: the cheapest rejection first
         if verdict is None:
             continue
+        if _first_occurrence(text, word, end) != -1:
+            continue  # repeated
+        if _first_occurrence(text, word.capitalize()) != -1 or _first_occurrence(text, word.upper()) != -1:
+            continue  # the document also writes it capitalised: a name or a term
         if _line_is_code(text, start, end) or not _local_english(lx, text, start, end, typos):
             continue
         todo.append((start, end, verdict[0], verdict[1]))
