@@ -128,3 +128,63 @@ def test_empty_and_no_letters():
 def test_fixtures_exist_for_every_kind():
     kinds = {os.path.basename(p)[:-6] for p in glob.glob(os.path.join(FIXTURES, "*.jsonl"))}
     assert kinds == {"in_the_wild", "synthetic", "must_not_change", "known_failures"}
+
+
+@pytest.mark.parametrize("typo, fix", [("accomadate", "accommodate"), ("begginer", "beginner"),
+                                       ("untill", "until"), ("absense", "absence")])
+def test_word_alone_gets_one_or_two_edit_fixes(typo, fix):
+    assert fix_typos(typo, lang="en") == fix
+
+
+@pytest.mark.parametrize("word", ["restaraunts", "shoigu", "gdpr", "materiel", "todays", "sittin", "defence"])
+def test_word_alone_left_when_unclear_or_known(word):
+    # restaraunts: restaurants and restraints sound alike, neither dominates
+    assert fix_typos(word, lang="en") == word
+
+
+def test_two_edit_fixes_only_for_words_alone():
+    assert decide("accomadate")[0] == "accommodate"
+    assert decide("accomadate", "to", "ten", alone=False) is None
+    assert decide("accomadate", alone=False) is None
+
+
+def test_context_keeps_rare_rivals_in_play():
+    # frequency counts at half weight beside neighbours: walked/worked, upon/alone
+    assert decide("warked", "he", "about") is None
+    assert decide("apone", "once", "a") is None
+    # ... while a clear context still decides
+    assert decide("lauch", "to", "air")[0] == "launch"
+
+
+def test_candidate_index_matches_edits1():
+    from cleaner.normalisers.typos import MIN_CANDIDATE_ZIPF, _neighbours1, lexicon
+    from cleaner.normalisers.typos_edits import edits1
+
+    lx = lexicon()
+    floor = int(MIN_CANDIDATE_ZIPF * 100)
+    for word in ["lauch", "oppostion", "teh", "aab", "seperate", "goverment", "acommodate", "zzzz", "abba"]:
+        want = {c: k for c, k in edits1(word).items() if c in lx.dictionary and lx.zipf100[c] >= floor}
+        assert _neighbours1(lx, word) == want, word
+
+
+def test_verdict_cache_depends_on_neighbours():
+    a = "Russia sent in its warplanes to lauch air strikes at the request of Syria."
+    b = "Russia sent in its warplanes and they lauch with a smile at the request of Syria."
+    assert fix_typos(a, lang="en") != a
+    assert fix_typos(b, lang="en") == b  # 'they lauch with': laugh and launch both fit
+    assert fix_typos(a, lang="en") != a
+
+
+@pytest.mark.parametrize("a, b", [("strate", "straight"), ("apone", "upon"), ("ocassion", "occasion"),
+                                  ("absense", "absence"), ("reccuring", "recurring")])
+def test_sound_key_merges_spellings_of_one_sound(a, b):
+    from cleaner.normalisers.typos_edits import sound_key
+
+    assert sound_key(a) == sound_key(b)
+
+
+@pytest.mark.parametrize("a, b", [("strate", "state"), ("apone", "alone"), ("lauch", "laugh")])
+def test_sound_key_keeps_other_sounds_apart(a, b):
+    from cleaner.normalisers.typos_edits import sound_key
+
+    assert sound_key(a) != sound_key(b)

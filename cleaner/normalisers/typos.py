@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Edit
-from .typos_edits import adjacent, edits1, osa_distance, pair_key, sound_key, substitution_kind
+from .typos_edits import adjacent, osa_distance, pair_key, sound_key, substitution_kind
 
 NAME = "fix_typos"
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "typos")
