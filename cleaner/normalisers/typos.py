@@ -15,7 +15,17 @@ little.  So a word is changed only when every one of these holds:
   capitalised form is a name, a term or a deliberate spelling);
 * a dictionary word one Damerau edit away is far more frequent than the token, and that
   candidate dominates the other candidates, by frequency or, when frequencies are close,
-  by the bigram counts of the neighbouring words ("to lauch air strikes" -> launch).
+  by the bigram counts of the neighbouring words ("to lauch air strikes" -> launch).  In
+  running text frequency counts at half weight and a rival whose pair with a neighbour is
+  too rare to be in the bigram list gets the benefit of the doubt (:func:`_pairwise_lead`).
+
+A text that is one word alone (a word list entry) has no context to weigh, so rivals
+reached by refused edits weigh less and a sound-alike word two edits away may be the fix
+(:func:`_decide_two`: accomadate -> accommodate); running text never gets two-edit fixes.
+
+Speed: one split and one set difference per document find the unknown chunks; one-edit
+candidates come from a deletion index (SymSpell's trick), and every per-word verdict is
+cached across documents in bounded LRU caches.
 
 Every change is logged as an :class:`~cleaner.document.Edit` whose reason names the rule
 and the figures behind it.  Data: ``cleaner/data/typos/`` (see its README), built by
