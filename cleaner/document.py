@@ -90,6 +90,21 @@ class Document:
     _starts: list[int] | None = field(default=None, repr=False)
     #: candidate blocks per trigger set, filled by ``detectors.base.candidate_blocks``
     _cands: dict[int, list[int]] | None = field(default=None, repr=False)
+    _memo: dict[Any, Any] | None = field(default=None, repr=False)
+
+    @property
+    def memo(self) -> dict[Any, Any]:
+        """Scratch space for detectors, shared by the documents of one ``clean()`` call.
+
+        In delete mode the pipeline runs the detectors again on the kept text until they
+        find nothing more (its fixed point); each pass gets a new Document, but the same
+        ``memo``.  A detector may keep per-line work there, keyed by what it depends on
+        (for instance the line's text and the detector's name), so that the later
+        passes, which see the same lines, do not redo it.  A key must capture every
+        input of the cached value: the pipeline does not clear it between passes."""
+        if self._memo is None:
+            self._memo = {}
+        return self._memo
 
     @property
     def lower(self) -> str:

@@ -225,7 +225,8 @@ class Pipeline:
         return spans
 
     def _fixed_point(
-        self, text: str, meta: Any, raw: list[Span], spans: list[Span], lang: Any = None
+        self, text: str, meta: Any, raw: list[Span], spans: list[Span], lang: Any = None,
+        memo: dict[Any, Any] | None = None,
     ) -> tuple[list[Span], list[Span]]:
         """Delete mode: run the detectors again on the kept text until they find nothing
         more (at most ``MAX_PASSES`` passes in all), so that ``clean(clean(x)) ==
@@ -247,7 +248,8 @@ class Pipeline:
             if not kept.strip():
                 break
             # the language of the first pass is kept: the kept text is its main part
-            found = self.detect(Document(kept, meta, _lang=lang), dets)
+            # ... and so is the detectors' memo (Document.memo)
+            found = self.detect(Document(kept, meta, _lang=lang, _memo=memo), dets)
             if not found:
                 break
             starts: list[int] = []
@@ -288,7 +290,7 @@ class Pipeline:
         spans = merge_spans(raw, len(text))
         if mode == "delete":
             if spans:
-                raw, spans = self._fixed_point(text, meta, raw, spans, doc._lang)
+                raw, spans = self._fixed_point(text, meta, raw, spans, doc._lang, doc.memo)
             out = apply_spans(text, spans)
             for fix in self._post:
                 out = fix(out, edits)
