@@ -683,7 +683,7 @@ def _sound_index() -> dict[str, tuple[str, ...]]:
     idx: dict[str, list[str]] = {}
     for w in lx.dictionary:
         if lx.zipf100[w] >= floor:
-            idx.setdefault(sound_key(w), []).append(w)
+            idx.setdefault(sound_key.__wrapped__(w), []).append(w)  # uncached: 30,000 one-off keys
     return {k: tuple(v) for k, v in idx.items()}
 
 
