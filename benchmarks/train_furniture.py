@@ -107,33 +107,30 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             cjk = det._is_cjk(doc)
             stop = F.stoplist(doc.lang) if not cjk else frozenset()
-            paras = det._group(doc, stop, cjk)
-            if len(paras) < det.min_blocks:
+            first, last = det._group(doc, stop, cjk)
+            if len(first) < det.min_blocks:
                 continue
-            det._features(doc, paras, stop, cjk)
+            pg = F._Page(first, last)
+            X1 = det._features(doc, pg, stop, cjk)
             truth = " " + " ".join(TOK.findall(rec["truth_text"])) + " "
-            labs = [label(doc.text[p.start : p.end], truth) for p in paras]
+            labs = [label(doc.text[a:b], truth) for a, b in zip(pg.start, pg.end)]
             total = sum(n for _, n in labs) or 1
             f = dw.get(str(rec.get("dataset")), 1.0)
-            ws = [f * (n / total + 0.2 / len(paras)) for _, n in labs]
-            docs.append((paras, [float(v >= 0.5) for v, _ in labs], ws))
-    y = np.array([v for _, ys, _ in docs for v in ys])
-    w = np.array([v for _, _, ws in docs for v in ws])
-    X1 = np.array([p.x1 for paras, _, _ in docs for p in paras])
+            ws = [f * (n / total + 0.2 / len(first)) for _, n in labs]
+            docs.append((pg, [float(v >= 0.5) for v, _ in labs], ws, X1))
+    y = np.array([v for _, ys, _, _ in docs for v in ys])
+    w = np.array([v for _, _, ws, _ in docs for v in ws])
+    X1 = np.vstack([x for _, _, _, x in docs])
     w1 = fit(X1, y, w, args.l2)
-    F._weights = lambda: (tuple(w1),)  # score with the new stage 1
-    X2 = []
-    for paras, _, _ in docs:
-        det._score1(paras)
-        X2.extend(det._context(paras, [p.z1 for p in paras]))
-    X2 = np.array(X2)
+    X2 = np.vstack([det._context(pg, np.clip(x @ w1, -F._ZCLIP, F._ZCLIP)) for pg, _, _, x in docs])
     w2 = fit(X2, y, w, args.l2)
     z2 = np.clip(X2 @ w2, -F._ZCLIP, F._ZCLIP)
     X3, k = [], 0
-    for paras, _, _ in docs:
-        X3.extend(det._context(paras, list(z2[k : k + len(paras)])))
-        k += len(paras)
-    X3 = np.array(X3)
+    for pg, _, _, _ in docs:
+        n = len(pg.first)
+        X3.append(det._context(pg, z2[k : k + n]))
+        k += n
+    X3 = np.vstack(X3)
     w3 = fit(X3, y, w, args.l2)
     acc1 = float((((X1 @ w1) >= 0) == (y > 0.5)) @ w / w.sum())
     acc2 = float((((X2 @ w2) >= 0) == (y > 0.5)) @ w / w.sum())

@@ -37,16 +37,17 @@ span's reason names the features that fired and the scores.
 """
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from typing import Iterator, Sequence
+
+import numpy as np
 
 from ..document import Block, Document, Span
 from ..registry import register
 from .base import BaseDetector, candidate_blocks, load_patterns
 
-GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
+GOOD, BAD = "good", "bad"
 
 # Menu separators: a bar, bullet, guillemet, slash or dash between spaces, or a bar or
 # bullet at either end of the line ("Home | News | Sport", "» Archive").
@@ -54,17 +55,28 @@ _SEPS = re.compile(r" [|·•»›>/\-] | :: |^\s*[|•·»›]|[|•·»›]\s*
 _SEP_CHARS = ("|", "·", "•", "»", "›", " > ", " / ", " - ", "::")
 # What may stand around a menu item ("» Archive", "Home |", "More...")
 _NAV_STRIP = " \t.:…>»›<«‹|•·-–—!?()[]+*"
-# Words for the stopword lookup (stdlib re: one C call a block).
-_WORD = re.compile(r"\w+(?:['’]\w+)?")
 _SENT_END = frozenset(".!?…。！？")
 _CLOSERS = frozenset("\"'”’»)]")
 #: scores are clipped to this (a logit): one block cannot outweigh its context forever
 _ZCLIP = 8.0
-_log1p = math.log1p
+#: substrings of a URL or an address: the URL count only runs on blocks holding one
+_URL_CUES = ("http", "www.", ".com", "@")
+#: words and line breaks (the whole text is tokenised at once)
+_WORD_NL = re.compile(r"\w+(?:['’]\w+)?|\n")
 
 
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
+def _shift(a: np.ndarray, k: int, fill: float) -> np.ndarray:
+    """``a`` moved ``k`` places down (``k`` > 0: each row sees the row ``k`` above it),
+    with ``fill`` past the ends."""
+    out = np.full(len(a), fill)
+    if k > 0:
+        out[k:] = a[:-k] if k < len(a) else out[k:]
+    elif k < 0:
+        out[:k] = a[-k:] if -k < len(a) else out[:k]
+    else:
+        out[:] = a
+    return out
+
 
 
 @lru_cache(maxsize=1)
@@ -119,21 +131,20 @@ def _cue_triggers() -> tuple[str, ...]:
 class _Para:
     """A block of one or more lines (wrapped prose re-joined) and its features."""
 
-    __slots__ = ("first", "last", "start", "end", "chars", "words", "stop", "density", "end_punct",
-                 "title", "digits", "urls", "seps", "nav", "cue", "heading", "menu", "x1", "x2",
-                 "z1", "z2", "cf", "cls", "why")
+    __slots__ = ("first", "last", "start", "end", "chars", "words", "stop", "density", "z1", "z2", "cf",
+                 "cls", "why")
 
     def __init__(self, first: int, last: int, start: int, end: int) -> None:
         self.first, self.last, self.start, self.end = first, last, start, end
         self.why: list[str] = []
 
 
-#: names of the stage-1 features, in the order of ``_Para.x1`` (see ``_features``)
+#: names of the stage-1 features, the columns of ``_features``' matrix
 STAGE1 = ("bias", "len", "short", "long", "density", "density_long", "stops", "end_punct", "title",
           "digits", "urls", "menu", "seps", "nav", "cue", "pos", "one_word", "lower_start", "colon_end",
           "prev_len", "next_len", "prev_density_long", "next_density_long", "prev_bad", "next_bad",
           "win_stops", "doc_share", "dup", "commas")
-#: names of the stage-2 (context) features, in the order of ``_Para.x2``
+#: names of the context features (stages 2 and 3), the columns of ``_context``'s matrix
 STAGE2 = ("bias", "z", "zp1", "zn1", "zp2", "zn2", "zmax3", "pmean5", "run_share", "in_main",
           "before_main", "after_main", "header", "short", "end_punct", "dist_main", "zrel")
 
@@ -165,12 +176,16 @@ class PageFurniture(BaseDetector):
     #: the same for Chinese/Japanese, in characters
     cjk_length_low = 25
     cjk_length_high = 70
-    #: a block is kept when its stage-2 score (a logit) is at least this.  The weights
+    #: a block is kept when its final score (a logit) is at least this.  The weights
     #: are learned for the balance of errors; the threshold sits below 0 on purpose
     #: (precision first: an article sentence lost costs more than a footer kept)
-    min_score = -1.0
+    min_score = -0.75
     #: ... and a short block that is a link word, a menu, URLs or a notice at least this
     link_min_score = 0.0
+    #: a page is only changed when at least one block scores below this (clearly
+    #: furniture); otherwise its doubtful blocks are left alone (an already cleaned
+    #: page: a second pass over the output finds nothing to remove)
+    clear_score = -3.0
     #: a block at most this many blocks from kept blocks on both sides is kept too ...
     fill_gap_blocks = 3
     #: ... unless its score is below this (clearly furniture)
@@ -196,191 +211,266 @@ class PageFurniture(BaseDetector):
         self._cues = _cue_triggers()
 
     # ------------------------------------------------------------------ stage 0
-    def _group(self, doc: Document, stop: frozenset[str], cjk: bool) -> list[_Para]:
-        """Blocks: lines, with hard-wrapped prose re-joined."""
-        text = doc.text
+    def _group(self, doc: Document, stop: frozenset[str], cjk: bool) -> tuple[list[int], list[int]]:
+        """Blocks: lines, with hard-wrapped prose re-joined.  Returns the first and last
+        line (index into ``doc.blocks``) of every block.  Only lines long enough to be
+        wrapped and not closing a sentence are looked at twice."""
         blocks: Sequence[Block] = doc.blocks
-        paras: list[_Para] = []
         n = len(blocks)
-        i = 0
+        if cjk:
+            r = list(range(n))
+            return r, r
+        text = doc.text
         wrap = self.wrap_min_chars
+        links = []
+        for j in [j for j in range(n - 1) if blocks[j].end - blocks[j].start >= wrap]:
+            a = blocks[j].text.rstrip()
+            if len(a) < wrap or a[-1] in _SENT_END or (a[-1] in _CLOSERS and a[-2:-1] in _SENT_END):
+                continue
+            nb = blocks[j + 1]
+            # a blank line between them ends the paragraph
+            if nb.start - blocks[j].end > 1 and text.count("\n", blocks[j].end, nb.start) > 1:
+                continue
+            b = nb.text.lstrip()
+            if not b:
+                continue
+            last = a.rsplit(None, 1)[-1].lower()
+            if not (b[0].islower() or a[-1] in ",-–;" or (last in stop and len(a) >= wrap + 20)):
+                continue
+            # the next line must read as text, not as a one-word menu item
+            if " | " in a or " | " in b or (b[-1] not in _SENT_END and len(b.split()) < 3):
+                continue
+            links.append(j)
+        if not links:
+            r = list(range(n))
+            return r, r
+        joined = set(links)
+        firsts, lasts = [], []
+        i = 0
         while i < n:
             j = i
-            if not cjk:
-                while j + 1 < n:
-                    a = blocks[j].text.rstrip()
-                    if len(a) < wrap or a[-1] in _SENT_END or (a[-1] in _CLOSERS and a[-2:-1] in _SENT_END):
-                        break
-                    nb = blocks[j + 1]
-                    # a blank line between them ends the paragraph
-                    if nb.start - blocks[j].end > 1 and text.count("\n", blocks[j].end, nb.start) > 1:
-                        break
-                    b = nb.text.lstrip()
-                    if not b:
-                        break
-                    last = a.rsplit(None, 1)[-1].lower()
-                    if not (b[0].islower() or a[-1] in ",-–;" or (last in stop and len(a) >= wrap + 20)):
-                        break
-                    # the next line must read as text, not as a one-word menu item
-                    if " | " in a or " | " in b or (b[-1] not in _SENT_END and len(b.split()) < 3):
-                        break
-                    j += 1
-            paras.append(_Para(i, j, blocks[i].start, blocks[j].end))
+            while j in joined:
+                j += 1
+            firsts.append(i)
+            lasts.append(j)
             i = j + 1
-        return paras
+        return firsts, lasts
 
     # ------------------------------------------------------------------ stage 1
-    def _features(self, doc: Document, paras: list[_Para], stop: frozenset[str], cjk: bool) -> None:
-        """The raw features of every block, then its stage-1 feature vector ``x1``
-        (the block itself, its two neighbours and a window of three on each side)."""
+    def _features(self, doc: Document, pg: "_Page", stop: frozenset[str], cjk: bool) -> np.ndarray:
+        """The raw features of every block, then the stage-1 matrix (``STAGE1``, one row
+        a block: the block itself, its two neighbours and a window of three on each
+        side).  Words, stopwords, numbers and title-case words are counted over the
+        whole text at once (one regex pass, per-line sums in numpy); only the few
+        blocks that hold a separator, a URL cue or a notice cue, and the short ones
+        (link words), are looked at one by one."""
         text = doc.text
         low = doc.lower
-        cue_blocks = set(candidate_blocks(doc, self._cues)) if self._cues else set()
-        nav = self._nav
-        end = self._end
-        func = self._cjk
+        blocks = doc.blocks
         lo, hi = (self.cjk_length_low, self.cjk_length_high) if cjk else (self.length_low, self.length_high)
-        words_of = _WORD.findall
+        first, last = pg.first, pg.last
+        m = len(first)
+        starts = [blocks[i].start for i in first]
+        ends = [blocks[i].end for i in last]
+        pg.start, pg.end = starts, ends
+        # per raw line (text split at "\n") sums, then per block by prefix sums
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        nl = cp == 10
+        nlines = int(nl.sum()) + 1
+        rl_first = np.searchsorted(np.flatnonzero(nl), starts)
+        rl_last = np.searchsorted(np.flatnonzero(nl), np.array(ends) - 1)
+
+        def per_block(line_counts: np.ndarray) -> np.ndarray:
+            acc = np.concatenate(([0.0], np.cumsum(line_counts)))
+            return acc[rl_last + 1] - acc[rl_first]
+
+        toks = _WORD_NL.findall(text)
+        nt = len(toks)
+        is_nl = np.fromiter(map("\n".__eq__, toks), bool, nt)
+        tline = np.cumsum(is_nl)
+        wl = tline[~is_nl]
+        words = per_block(np.bincount(wl, minlength=nlines))
+        if cjk:
+            func = np.fromiter(map(ord, "".join(self._cjk)), np.uint32)
+            fl = np.cumsum(nl)[np.isin(cp, func)]
+            stops = per_block(np.bincount(fl, minlength=nlines))
+        else:
+            isstop = np.fromiter(map(stop.__contains__, map(str.lower, toks)), bool, nt)
+            stops = per_block(np.bincount(tline[isstop], minlength=nlines))
+        isnum = np.fromiter(map(str.isdigit, toks), bool, nt)
+        nums = per_block(np.bincount(tline[isnum], minlength=nlines))
+        istitle = np.fromiter(map(str.istitle, toks), bool, nt)
+        titles = per_block(np.bincount(tline[istitle], minlength=nlines))
+        owords = words
+        commas = per_block(np.bincount(np.cumsum(nl)[cp == 44], minlength=nlines))
+        chars = np.array(ends) - np.array(starts)
+        endc = [text[e - 1] for e in ends]
+        end = self._end
+        endp = np.array([c in end for c in endc])
+        colon = np.array([c == ":" for c in endc])
+        lower = np.array([text[a].islower() for a in starts])
+        # the blocks that hold a separator, a URL or a notice cue (one Aho-Corasick pass)
+        seps = np.zeros(m)
+        urls = np.zeros(m)
+        cue = np.zeros(m, dtype=bool)
+        # line index -> block index (they differ once wrapped lines are joined)
+        if m == len(blocks):
+            para_of = None
+        else:
+            para_of = np.repeat(np.arange(m), np.array(last) - np.array(first) + 1).tolist()
         seps_of = _SEPS.findall
-        # blocks holding a separator character at all (str.find over the whole text):
-        # the separator regex only runs on those
-        sep_blocks = set(candidate_blocks(doc, _SEP_CHARS))
-        for p in paras:
-            seg = text[p.start : p.end]
-            s = seg.strip()
-            p.chars = n = len(s)
-            p.end_punct = bool(s) and (s[-1] in end)
-            p.seps = len(seps_of(seg)) if (p.first in sep_blocks or p.last in sep_blocks
-                                           or p.last > p.first) else 0
-            lseg = low[p.start : p.end]
-            p.urls = lseg.count("http") + lseg.count("www.") + lseg.count(".com") + lseg.count("@")
-            p.cue = bool(cue_blocks) and any(k in cue_blocks for k in range(p.first, p.last + 1))
-            # a link word that ends a sentence ("Home." in dialogue) is not a link
-            p.nav = (n <= 40 and bool(s) and (s[-1] not in ".!?" or s.endswith(("...", "…")))
-                     and lseg.strip(_NAV_STRIP) in nav)
-            words = words_of(lseg)
-            p.words = nw = len(words)
-            if cjk:
-                p.stop = sum(map(func.__contains__, lseg))
-                # function-character share, scaled to the range of a stopword density
-                p.density = 5.0 * p.stop / n if n else 0.0
-            else:
-                p.stop = sum(map(stop.__contains__, words))
-                p.density = p.stop / nw if nw else 0.0
-            if nw:
-                ow = seg.split()
-                p.title = sum(map(str.istitle, ow)) / len(ow)
-                p.digits = sum(map(str.isdigit, words)) / nw
-            else:
-                p.title = p.digits = 0.0
-            p.menu = p.seps >= 2 and p.words <= 8 * p.seps
-            p.heading = n <= hi and not p.end_punct and p.seps == 0 and not p.nav
-        m = len(paras)
-        best = max((p.stop for p in paras), default=0) or 1
-        lens = [_log1p(p.chars) for p in paras]
-        dlong = [p.density if p.chars >= lo else 0.0 for p in paras]
-        badish = [1.0 if (p.nav or p.menu or p.urls) else 0.0 for p in paras]
-        stops = [p.stop for p in paras]
-        # stopwords in a window of three blocks on each side (prefix sums)
-        acc = [0]
-        for v in stops:
-            acc.append(acc[-1] + v)
-        last = max(m - 1, 1)
+        cand = set(candidate_blocks(doc, _SEP_CHARS))
+        if para_of is not None:
+            cand = {para_of[i] for i in cand} | {k for k in range(m) if last[k] > first[k]}
+        for k in cand:
+            seps[k] = len(seps_of(text[starts[k] : ends[k]]))
+        cand = set(candidate_blocks(doc, _URL_CUES))
+        for k in (cand if para_of is None else {para_of[i] for i in cand}):
+            s = low[starts[k] : ends[k]]
+            urls[k] = s.count("http") + s.count("www.") + s.count(".com") + s.count("@")
+        if self._cues:
+            for i in candidate_blocks(doc, self._cues):
+                cue[i if para_of is None else para_of[i]] = True
+        # link words: whole short lines, not ending a sentence ("Home." in dialogue)
+        nav = np.zeros(m, dtype=bool)
+        navset = self._nav
+        for k in np.flatnonzero(chars <= 40).tolist():
+            c = endc[k]
+            if c in ".!?" and not text[ends[k] - 3 : ends[k]] == "...":
+                continue
+            if low[starts[k] : ends[k]].strip(_NAV_STRIP) in navset:
+                nav[k] = True
         # blocks whose text occurs more than once in the page (a menu printed twice)
+        keys = [text[a:b] for a, b in zip(starts, ends)]
         seen: dict[str, int] = {}
-        keys = [text[p.start : p.end].strip() for p in paras]
-        for k in keys:
-            seen[k] = seen.get(k, 0) + 1
-        for i, p in enumerate(paras):
-            n = p.chars
-            s0 = text[p.start : p.start + 1]
-            win = acc[min(m, i + 4)] - acc[max(0, i - 3)] - p.stop
-            p.x1 = (
-                1.0, lens[i], 1.0 if n < lo else 0.0, 1.0 if n >= hi else 0.0, p.density, dlong[i],
-                _log1p(p.stop), 1.0 if p.end_punct else 0.0, p.title, p.digits,
-                min(1.0, 3.0 * p.urls / max(p.words, 1)), 1.0 if p.menu else 0.0, min(p.seps, 3) / 3.0,
-                1.0 if p.nav else 0.0, 1.0 if p.cue else 0.0, i / last, 1.0 if p.words == 1 else 0.0,
-                1.0 if s0.islower() else 0.0, 1.0 if text[p.end - 1 : p.end] == ":" else 0.0,
-                lens[i - 1] if i else 0.0, lens[i + 1] if i + 1 < m else 0.0,
-                dlong[i - 1] if i else 0.0, dlong[i + 1] if i + 1 < m else 0.0,
-                badish[i - 1] if i else 1.0, badish[i + 1] if i + 1 < m else 1.0,
-                _log1p(win), p.stop / best, 1.0 if seen[keys[i]] > 1 else 0.0,
-                min(1.0, keys[i].count(",") / max(p.words, 1) * 5),
-            )
+        for key in keys:
+            seen[key] = seen.get(key, 0) + 1
+        dup = np.array([seen[key] > 1 for key in keys]) if len(seen) < m else np.zeros(m, dtype=bool)
+        nw1 = np.maximum(words, 1.0)
+        if cjk:
+            dens = 5.0 * stops / np.maximum(chars, 1)
+        else:
+            dens = stops / nw1
+        title = titles / np.maximum(owords, 1.0)
+        digits = nums / nw1
+        menu = (seps >= 2) & (words <= 8 * seps)
+        heading = (chars <= hi) & ~endp & (seps == 0) & ~nav
+        pg.chars, pg.words, pg.stop, pg.density = chars, words, stops, dens
+        pg.title, pg.digits, pg.urls, pg.seps = title, digits, urls, seps
+        pg.nav, pg.cue, pg.menu, pg.endp, pg.heading = nav, cue, menu, endp, heading
+        length = np.log1p(chars)
+        short = chars < lo
+        dlong = np.where(short, 0.0, dens)
+        badish = (nav | menu | (urls > 0)).astype(float)
+        # stopwords in a window of three blocks on each side (prefix sums)
+        acc = np.concatenate(([0.0], np.cumsum(stops)))
+        idx = np.arange(m)
+        win = acc[np.minimum(m, idx + 4)] - acc[np.maximum(0, idx - 3)] - stops
+        X = np.empty((m, len(STAGE1)))
+        X[:, 0] = 1.0
+        X[:, 1] = length
+        X[:, 2] = short
+        X[:, 3] = chars >= hi
+        X[:, 4] = dens
+        X[:, 5] = dlong
+        X[:, 6] = np.log1p(stops)
+        X[:, 7] = endp
+        X[:, 8] = title
+        X[:, 9] = digits
+        X[:, 10] = np.minimum(1.0, 3.0 * urls / nw1)
+        X[:, 11] = menu
+        X[:, 12] = np.minimum(seps, 3.0) / 3.0
+        X[:, 13] = nav
+        X[:, 14] = cue
+        X[:, 15] = idx / max(m - 1, 1)
+        X[:, 16] = words == 1
+        X[:, 17] = lower
+        X[:, 18] = colon
+        X[:, 19] = _shift(length, 1, 0.0)
+        X[:, 20] = _shift(length, -1, 0.0)
+        X[:, 21] = _shift(dlong, 1, 0.0)
+        X[:, 22] = _shift(dlong, -1, 0.0)
+        X[:, 23] = _shift(badish, 1, 1.0)
+        X[:, 24] = _shift(badish, -1, 1.0)
+        X[:, 25] = np.log1p(win)
+        X[:, 26] = stops / (stops.max() or 1.0)
+        X[:, 27] = dup
+        X[:, 28] = np.minimum(1.0, commas / nw1 * 5)
+        return X
 
     @staticmethod
-    def _score1(paras: list[_Para]) -> None:
-        """Stage 1: a logistic regression over ``x1`` (the logit, clipped)."""
-        w1 = _weights()[0]
-        for p in paras:
-            z = sum(map(float.__mul__, w1, p.x1))
-            p.z1 = -_ZCLIP if z < -_ZCLIP else (_ZCLIP if z > _ZCLIP else z)
+    def _score1(X1: np.ndarray) -> np.ndarray:
+        """Stage 1: a logistic regression over the rows of ``X1`` (logits, clipped)."""
+        return np.clip(X1 @ _weights()[0], -_ZCLIP, _ZCLIP)
 
     # ------------------------------------------------------------------ stage 2
-    def _context(self, paras: list[_Para], z: list[float]) -> list[tuple[float, ...]]:
+    def _context(self, pg: "_Page", z: np.ndarray) -> np.ndarray:
         """Context features of every block (``STAGE2``): its score ``z`` (of the stage
         before) among its neighbours' and its place relative to the main text (the run
         of likely content with the most stopwords)."""
-        m = len(paras)
-        pr = [_sigmoid(v) for v in z]
+        m = len(z)
         edge = -_ZCLIP / 2
-        # runs of likely content (p >= 0.5), with at most max_gap_blocks others inside
-        runs: list[list[int]] = []
-        for i, v in enumerate(pr):
-            if v >= 0.5:
-                if runs and i - runs[-1][1] - 1 <= self.max_gap_blocks:
-                    runs[-1][1] = i
-                    runs[-1][2] += paras[i].stop
-                else:
-                    runs.append([i, i, paras[i].stop])
-        run_of = [0.0] * m
-        main = (m, -1)
-        if runs:
-            top = max(r[2] for r in runs) or 1
-            for a, b, mass in runs:
-                for k in range(a, b + 1):
-                    run_of[k] = mass / top
-                if mass == top and main[1] < 0:
-                    main = (a, b)
-        ma, mb = main
-        acc = [0.0]
-        for v in pr:
-            acc.append(acc[-1] + v)
-        out = []
-        zbest = max(z, default=0.0)
-        for i, p in enumerate(paras):
-            lo3, hi3 = max(0, i - 3), min(m, i + 4)
-            dist = 0 if ma <= i <= mb else (ma - i if i < ma else i - mb)
-            zmax = max(z[lo3:i] + z[i + 1 : hi3], default=edge)
-            pmean = (acc[min(m, i + 6)] - acc[max(0, i - 5)] - pr[i]) / max(1, min(m, i + 6) - max(0, i - 5) - 1)
-            out.append((
-                1.0, z[i], z[i - 1] if i else edge, z[i + 1] if i + 1 < m else edge,
-                z[i - 2] if i > 1 else edge, z[i + 2] if i + 2 < m else edge, zmax, pmean, run_of[i],
-                1.0 if ma <= i <= mb else 0.0, 1.0 if i < ma else 0.0, 1.0 if i > mb else 0.0,
-                1.0 if (ma - 4 <= i < ma and p.heading) else 0.0,
-                1.0 if p.chars < self.length_low else 0.0, 1.0 if p.end_punct else 0.0,
-                min(dist, 20) / 20.0, z[i] - zbest,
-            ))
-        return out
+        likely = z >= 0.0
+        pr = 1.0 / (1.0 + np.exp(-z))
+        # runs of likely content, with at most max_gap_blocks other blocks inside
+        run_of = np.zeros(m)
+        ma, mb = m, -1
+        where = np.flatnonzero(likely)
+        if len(where):
+            cut = np.flatnonzero(np.diff(where) - 1 > self.max_gap_blocks)
+            starts = where[np.concatenate(([0], cut + 1))]
+            ends = where[np.concatenate((cut, [len(where) - 1]))]
+            acc = np.concatenate(([0.0], np.cumsum(pg.stop * likely)))
+            mass = acc[ends + 1] - acc[starts]
+            top = mass.max() or 1.0
+            k = int(np.argmax(mass))
+            ma, mb = int(starts[k]), int(ends[k])
+            for a, b, v in zip(starts.tolist(), ends.tolist(), (mass / top).tolist()):
+                run_of[a : b + 1] = v
+        idx = np.arange(m)
+        zp1, zn1 = _shift(z, 1, edge), _shift(z, -1, edge)
+        zp2, zn2 = _shift(z, 2, edge), _shift(z, -2, edge)
+        zmax = np.maximum.reduce([zp1, zn1, zp2, zn2, _shift(z, 3, edge), _shift(z, -3, edge)])
+        acc = np.concatenate(([0.0], np.cumsum(pr)))
+        lo5, hi5 = np.maximum(0, idx - 5), np.minimum(m, idx + 6)
+        pmean = (acc[hi5] - acc[lo5] - pr) / np.maximum(1, hi5 - lo5 - 1)
+        inside = (idx >= ma) & (idx <= mb)
+        before, after = idx < ma, idx > mb
+        dist = np.where(inside, 0, np.where(before, ma - idx, idx - mb))
+        X = np.empty((m, len(STAGE2)))
+        X[:, 0] = 1.0
+        X[:, 1] = z
+        X[:, 2] = zp1
+        X[:, 3] = zn1
+        X[:, 4] = zp2
+        X[:, 5] = zn2
+        X[:, 6] = zmax
+        X[:, 7] = pmean
+        X[:, 8] = run_of
+        X[:, 9] = inside
+        X[:, 10] = before
+        X[:, 11] = after
+        X[:, 12] = pg.heading & (idx >= ma - 4) & before
+        X[:, 13] = pg.chars < self.length_low
+        X[:, 14] = pg.endp
+        X[:, 15] = np.minimum(dist, 20) / 20.0
+        X[:, 16] = z - z.max()
+        return X
 
-    def _score2(self, paras: list[_Para]) -> None:
-        """Stages 2 and 3: logistic regressions over the context features of the stage
-        before (``STAGE2``); a block scored below ``min_score`` by stage 3 is furniture."""
+    def _score2(self, pg: "_Page", X1: np.ndarray) -> None:
+        """Stages 1 to 3: the block score, then two logistic regressions over the
+        context features of the stage before (``STAGE2``); a block scored below
+        ``min_score`` by stage 3 is furniture, and a short link, menu, URL or notice
+        line below ``link_min_score``."""
         _, w2, w3 = _weights()
-        mul = float.__mul__
-        z2 = [sum(map(mul, w2, x)) for x in self._context(paras, [p.z1 for p in paras])]
-        x3 = self._context(paras, [-_ZCLIP if v < -_ZCLIP else (_ZCLIP if v > _ZCLIP else v) for v in z2])
-        cut, cut_cue = self.min_score, self.link_min_score
-        lo = self.length_low
-        for p, x in zip(paras, x3):
-            p.x2 = x
-            p.z2 = z = sum(map(mul, w3, x))
-            # a short link, menu, URL line or notice needs more than the context
-            cue = p.chars < lo and (p.nav or p.menu or p.cue or p.urls * 3 >= max(p.words, 1))
-            p.cls = GOOD if z >= (cut_cue if cue else cut) else BAD
-            p.cf = GOOD if p.z1 >= 0.0 else BAD
+        pg.z1 = z1 = self._score1(X1)
+        z2 = np.clip(self._context(pg, z1) @ w2, -_ZCLIP, _ZCLIP)
+        pg.x3 = X3 = self._context(pg, z2)
+        pg.z3 = z3 = X3 @ w3
+        cue = (pg.chars < self.length_low) & (pg.nav | pg.menu | pg.cue | (pg.urls * 3 >= np.maximum(pg.words, 1)))
+        pg.keep = (z3 >= self.min_score) & ~(cue & (z3 < self.link_min_score))
 
-    def _fill(self, paras: list[_Para]) -> None:
+    def _fill(self, pg: "_Page") -> None:
         """Precision first: a block between kept blocks (at most ``fill_gap_blocks``
         away on each side) is kept unless its score is clearly furniture or it is a
         link, a menu, a URL or a notice (a short line of dialogue, a poem's line, a
@@ -388,53 +478,72 @@ class PageFurniture(BaseDetector):
         g = self.fill_gap_blocks
         if g <= 0:
             return
-        m = len(paras)
-        good = [p.cls == GOOD for p in paras]
-        prev = [-m] * m
-        last = -m
-        for i in range(m):
-            prev[i] = last
-            if good[i]:
-                last = i
-        nxt = m * 2
-        floor = self.fill_min_score
-        for i in range(m - 1, -1, -1):
-            p = paras[i]
-            if not good[i] and i - prev[i] <= g and nxt - i <= g and p.z2 >= floor and not (
-                    p.nav or p.menu or p.urls or p.cue):
-                p.cls = GOOD
-            if good[i]:
-                nxt = i
+        keep = pg.keep
+        m = len(keep)
+        kept = np.flatnonzero(keep)
+        if len(kept) < 2:
+            return
+        idx = np.arange(m)
+        k = np.searchsorted(kept, idx)  # the first kept block at or after each block
+        nxt = kept[np.minimum(k, len(kept) - 1)]
+        prv = kept[np.maximum(k - 1, 0)]
+        ok = (~keep & (k > 0) & (k < len(kept)) & (idx - prv <= g) & (nxt - idx <= g)
+              & (pg.z3 >= self.fill_min_score) & ~(pg.nav | pg.menu | pg.cue | (pg.urls > 0)))
+        keep |= ok
+
+    def _repeats(self, doc: Document, pg: "_Page") -> None:
+        """A kept block that repeats an earlier kept block word for word (a headline
+        or a whole article printed twice by the template) goes: one copy stays."""
+        text = doc.text
+        seen: dict[str, int] = {}
+        for i in np.flatnonzero(pg.keep & (pg.words >= self.repeat_min_words)).tolist():
+            key = " ".join(text[pg.start[i] : pg.end[i]].split())
+            j = seen.setdefault(key, i)
+            if j != i:
+                pg.keep[i] = False
+                pg.repeats[i] = j
 
     # ------------------------------------------------------------------ reasons
-    def _explain(self, p: _Para, cjk: bool) -> None:
-        """The features that fired for a block classified as furniture."""
-        why = p.why
-        lo = self.cjk_length_low if cjk else self.length_low
-        if p.nav:
-            why.append("link word")
-        if p.urls:
-            why.append(f"{p.urls} URLs in {p.words} words")
-        if p.seps >= 2:
-            why.append(f"{p.seps} menu separators")
-        if p.cue:
-            why.append("notice cue")
-        if p.chars < lo:
-            why.append(f"short ({p.chars} chars)")
-        elif p.density < 0.3 and p.words >= 3:
-            why.append(f"stopwords {p.density:.0%}")
-        if not cjk and p.title > 0.7 and p.words > 2:
-            why.append(f"title case {p.title:.0%}")
-        if p.digits > 0.3:
-            why.append(f"digits {p.digits:.0%}")
-        x2 = p.x2
-        if x2[2] < 0 and x2[3] < 0:
-            why.append("between boilerplate")
-        elif x2[2] < 0 or x2[3] < 0:
-            why.append("next to boilerplate")
-        if not x2[9]:
-            why.append("outside the main text")
-        why.append(f"score {_sigmoid(p.z2):.2f} (block alone {_sigmoid(p.z1):.2f})")
+    def _reason(self, pg: "_Page", i: int, cjk: bool) -> str:
+        """The features that fired for block ``i``, classified as furniture."""
+        lines = pg.last[i] - pg.first[i] + 1
+        what = f"page furniture block of {lines} lines: " if lines > 1 else "page furniture block: "
+        if i in pg.repeats:
+            return f"{what}repeats block {pg.repeats[i] + 1}"
+        f = pg.lists
+        if f is None:
+            pg.lists = f = [a.tolist() for a in (pg.chars, pg.words, pg.nav, pg.urls, pg.seps, pg.cue,
+                                                 pg.density, pg.title, pg.digits, pg.x3[:, 2], pg.x3[:, 3],
+                                                 pg.x3[:, 9], 1 / (1 + np.exp(-pg.z1)), 1 / (1 + np.exp(-pg.z3)))]
+        why = []
+        add = why.append
+        words = f[1][i]
+        if f[2][i]:
+            add("link word")
+        if f[3][i]:
+            add("%d URLs in %d words" % (f[3][i], words))
+        if f[4][i] >= 2:
+            add("%d menu separators" % f[4][i])
+        if f[5][i]:
+            add("notice cue")
+        chars = f[0][i]
+        if chars < (self.cjk_length_low if cjk else self.length_low):
+            add("short (%d chars)" % chars)
+        elif f[6][i] < 0.3 and words >= 3:
+            add("stopwords %d%%" % round(100 * f[6][i]))
+        if f[7][i] > 0.7 and words > 2 and not cjk:
+            add("title case %d%%" % round(100 * f[7][i]))
+        if f[8][i] > 0.3:
+            add("digits %d%%" % round(100 * f[8][i]))
+        zp, zn = f[9][i] < 0, f[10][i] < 0
+        if zp and zn:
+            add("between boilerplate")
+        elif zp or zn:
+            add("next to boilerplate")
+        if not f[11][i]:
+            add("outside the main text")
+        add("score %.2f (block alone %.2f)" % (f[13][i], f[12][i]))
+        return what + "; ".join(why)
 
     # ------------------------------------------------------------------ detect
     def _is_cjk(self, doc: Document) -> bool:
@@ -444,55 +553,73 @@ class PageFurniture(BaseDetector):
         t = doc.text
         return len(t) > 200 and t.count(" ") < len(t) * 0.02
 
-    def classify(self, doc: Document) -> list[_Para]:
-        """The blocks of ``doc`` with their features and final classes (for tests and
-        for tuning; :meth:`detect` turns the bad ones into spans)."""
+    def _analyse(self, doc: Document) -> "tuple[_Page, bool] | None":
+        """Every block of ``doc`` with its features, scores and decision (``keep``);
+        None when the document is left alone."""
         if len(doc.blocks) < self.min_blocks:  # before language id: that is the cost
-            return []
+            return None
         cjk = self._is_cjk(doc)
-        lang = doc.lang
-        stop = stoplist(lang) if not cjk else frozenset()
-        paras = self._group(doc, stop, cjk)
-        if len(paras) < self.min_blocks:
-            return []
-        self._features(doc, paras, stop, cjk)
-        self._score1(paras)
+        stop = stoplist(doc.lang) if not cjk else frozenset()
+        first, last = self._group(doc, stop, cjk)
+        if len(first) < self.min_blocks:
+            return None
+        pg = _Page(first, last)
+        X1 = self._features(doc, pg, stop, cjk)
         hi = self.cjk_length_high if cjk else self.length_high
-        if len(paras) < self.seed_min_blocks and not any(p.z1 >= 0 and p.chars >= hi for p in paras):
+        if len(first) < self.seed_min_blocks and not bool(((pg.chars >= hi) & (pg.density >= 0.2)).any()):
             # a short record in which nothing reads as long prose (a note, a poem, a
             # recipe's list): precision first, it is left alone
-            return []
-        self._score2(paras)
-        self._fill(paras)
-        self._repeats(doc, paras)
-        if not any(p.cls == GOOD for p in paras):
-            return []  # never empty a page: nothing here looks like its content
-        for p in paras:
-            if p.cls == BAD and not p.why:
-                self._explain(p, cjk)
-        return paras
+            return None
+        self._score2(pg, X1)
+        self._fill(pg)
+        self._repeats(doc, pg)
+        if not pg.keep.any():
+            return None  # never empty a page: nothing here looks like its content
+        if not bool((pg.z3 < self.clear_score).any()):
+            # nothing here is clearly furniture (a cleaned page, a page of text): the
+            # doubtful blocks stay.  This also makes a second pass over the output
+            # find nothing in most pages
+            return None
+        return pg, cjk
 
-    def _repeats(self, doc: Document, paras: list[_Para]) -> None:
-        """A kept block that repeats an earlier kept block word for word (a headline
-        or a whole article printed twice by the template) goes: one copy stays."""
-        text = doc.text
-        seen: dict[str, int] = {}
-        for i, p in enumerate(paras):
-            if p.cls != GOOD or p.words < self.repeat_min_words:
-                continue
-            key = " ".join(text[p.start : p.end].split())
-            j = seen.setdefault(key, i)
-            if j != i:
-                p.cls = BAD
-                p.why.append(f"repeats block {j + 1}")
+    def classify(self, doc: Document) -> list[_Para]:
+        """The blocks of ``doc`` with their features, scores and final classes (for
+        tests and for tuning; :meth:`detect` reports the bad ones as spans)."""
+        got = self._analyse(doc)
+        if got is None:
+            return []
+        pg, cjk = got
+        out = []
+        for i in range(len(pg.first)):
+            p = _Para(pg.first[i], pg.last[i], pg.start[i], pg.end[i])
+            p.chars, p.words, p.stop = int(pg.chars[i]), int(pg.words[i]), int(pg.stop[i])
+            p.density, p.z1, p.z2 = float(pg.density[i]), float(pg.z1[i]), float(pg.z3[i])
+            p.cls = GOOD if pg.keep[i] else BAD
+            p.cf = GOOD if pg.z1[i] >= 0 else BAD
+            p.why = [] if pg.keep[i] else self._reason(pg, i, cjk).split(": ", 1)[1].split("; ")
+            out.append(p)
+        return out
 
     def detect(self, doc: Document) -> Iterator[Span]:
         if not doc.blocks:
             return
-        for p in self.classify(doc):
-            if p.cls != BAD:
-                continue
-            feats = "; ".join(p.why) if p.why else "classified bad"
-            lines = p.last - p.first + 1
-            what = f"block of {lines} lines" if lines > 1 else "block"
-            yield Span(p.start, p.end, self.name, f"page furniture {what}: {feats}")
+        got = self._analyse(doc)
+        if got is None:
+            return
+        pg, cjk = got
+        name = self.name
+        for i in np.flatnonzero(~pg.keep).tolist():
+            yield Span(pg.start[i], pg.end[i], name, self._reason(pg, i, cjk))
+
+
+class _Page:
+    """The blocks of one document as parallel arrays (features, scores, decisions)."""
+
+    __slots__ = ("first", "last", "start", "end", "chars", "words", "stop", "density", "title", "digits",
+                 "urls", "seps", "nav", "cue", "menu", "endp", "heading", "z1", "z3", "x3", "keep", "repeats",
+                 "lists")
+
+    def __init__(self, first: list[int], last: list[int]) -> None:
+        self.first, self.last = first, last
+        self.lists: list[list] | None = None
+        self.repeats: dict[int, int] = {}
