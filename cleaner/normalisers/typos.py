@@ -225,12 +225,20 @@ def _candidate_index() -> _DeletionIndex:
 
 
 @lru_cache(maxsize=1)
-def _common_index() -> _DeletionIndex:
-    """Deletion index of the words at least ``RIVAL2_MIN_ZIPF`` common (the two-edit rival
-    search walks n^2 deletions: a small index keeps it cheap)."""
+def _common_index() -> dict[str, tuple[str, ...]]:
+    """One-letter deletions of the words at least ``RIVAL2_MIN_ZIPF`` common -> the words, as
+    a plain dict (~13,000 words, ~90,000 keys): the two-edit rival search looks up n^2
+    deletions per token, so this small index trades a few MB for dict-speed lookups."""
     lx = lexicon()
     floor = int(RIVAL2_MIN_ZIPF * 100)
-    return _DeletionIndex(sorted(w for w in lx.dictionary if lx.zipf100[w] >= floor))
+    idx: dict[str, list[str]] = {}
+    for w in lx.dictionary:
+        if lx.zipf100[w] >= floor:
+            for i in range(len(w)):
+                lst = idx.setdefault(w[:i] + w[i + 1 :], [])
+                if not lst or lst[-1] != w:
+                    lst.append(w)
+    return {k: tuple(v) for k, v in idx.items()}
 
 
 def _same_length_kind(word: str, cand: str) -> str | None:
@@ -296,10 +304,10 @@ def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
     del1 = {word[:i] + word[i + 1 :] for i in range(n)}
     pool: set[str] = set()
     for d in del1:
-        pool.update(idx.get(d))
+        pool.update(idx.get(d, ()))
         for i in range(len(d)):
             dd = d[:i] + d[i + 1 :]
-            pool.update(idx.get(dd))
+            pool.update(idx.get(dd, ()))
             if dd in lx.dictionary:
                 pool.add(dd)
     floor = RIVAL2_MIN_ZIPF
