@@ -227,3 +227,122 @@ def test_in_default_pipeline():
 
     assert "page_furniture" in DEFAULT_DETECTORS
     assert any(d.name == "page_furniture" for d in cleaner.Pipeline().detectors)
+
+
+# --------------------------------------------------------------------- article shapes that stay
+SHORT_PARAS = [
+    "The storm reached the coast just after midnight.",
+    "By morning, the harbour wall had gone.",
+    "Nobody was hurt.",
+    "Fishermen who had moved their boats inland on Sunday said they had never seen the water rise so fast, "
+    "and that the old wall, built in 1884, had survived every storm until this one.",
+    "The council will meet on Friday.",
+]
+DIALOGUE = [
+    "The two men met at the gate of the old cemetery on a grey afternoon, as they had done every year since "
+    "the war, and walked in silence to the grave of the friend they had both lost.",
+    '"You came," said Peter.',
+    '"I always come."',
+    '"Yes. You do."',
+    "They stood there for a long time, and when the rain began neither of them moved to leave, because "
+    "leaving was the one thing about the day that never became easier.",
+]
+LIST_ARTICLE = [
+    "The recipe for the town's famous apple cake has been handed down in the baker's family for four "
+    "generations, and it has changed only once, when sugar was rationed during the war.",
+    "You will need:",
+    "500 g of sour apples",
+    "250 g of flour",
+    "three eggs",
+    "a pinch of cinnamon",
+    "Peel the apples and cut them into thin slices, then fold them into the batter and bake the cake for "
+    "about fifty minutes, until the top is golden and a skewer comes out clean.",
+]
+HEADED = [
+    "Council backs plan to turn rail yard into housing",
+    ARTICLE[0],
+    "Why now?",
+    ARTICLE[1],
+    "What the neighbours say",
+    ARTICLE[2],
+]
+
+
+@pytest.mark.parametrize("body", [SHORT_PARAS, DIALOGUE, LIST_ARTICLE, HEADED],
+                         ids=["short paragraphs", "dialogue", "list in article", "headings"])
+def test_article_lines_come_through_untouched(body):
+    """Precision first: every line of the article stays, including the short ones
+    (one-line paragraphs, lines of dialogue, list items, sub-headings)."""
+    text = "\n".join(MENU + body + FOOT) + "\n"
+    out = cleaner.clean(text)
+    for line in body:
+        assert line in out.split("\n"), line
+    gone = removed(text)
+    assert not set(gone) & set(body), set(gone) & set(body)
+    # the furniture around it still goes, with a reason
+    assert {"Home", "Subscribe", "Share on Facebook", "About us"} <= set(gone)
+
+
+def test_a_clean_article_is_left_alone():
+    """A page with nothing that is clearly furniture is not touched (this is also what
+    makes a second pass over the detector's own output find nothing)."""
+    text = "\n".join(HEADED + SHORT_PARAS + DIALOGUE) + "\n"
+    assert spans(text) == []
+
+
+@pytest.mark.parametrize("body", [SHORT_PARAS, DIALOGUE, LIST_ARTICLE, HEADED, ARTICLE])
+def test_cleaning_twice_changes_nothing(body):
+    text = "\n".join(MENU + ["Council backs plan", "By Maria Lopez"] + body + FOOT) + "\n"
+    once = cleaner.clean(text)
+    assert cleaner.clean(once) == once
+
+
+def test_reasons_carry_the_scores_and_the_context():
+    text = "\n".join(MENU + ARTICLE + FOOT) + "\n"
+    reasons = {text[s.start : s.end]: s.reason for s in spans(text)}
+    assert "link word" in reasons["Home"] and "score 0." in reasons["Home"]
+    assert "(block alone 0." in reasons["Careers"]
+    assert "outside the main text" in reasons["Related stories"]
+    assert "short (15 chars)" in reasons["Related stories"]
+
+
+def test_urls_and_separators_inside_joined_blocks_are_counted():
+    """Features of a block of joined (wrapped) lines are those of all its lines."""
+    wrapped = [
+        "When the mill on Water Street closed its doors in 1962, it had been",
+        "running for almost a hundred and forty years. At its height, in the",
+        "years before the First World War, it employed more than four hundred",
+        "people, most of them women and children from the streets around it.",
+    ]
+    links = ["http://example.com/a http://example.com/b", "Home | News | Sport | Weather"]
+    text = "\n".join(MENU + wrapped + links + FOOT) + "\n"
+    gone = removed(text)
+    reasons = {text[s.start : s.end]: s.reason for s in spans(text)}
+    assert links[0] in gone and "URLs" in reasons[links[0]]
+    assert links[1] in gone and "menu separators" in reasons[links[1]]
+    assert "\n".join(wrapped) in cleaner.clean(text)
+
+
+def test_nul_characters_do_not_confuse_the_line_count():
+    text = "\n".join(MENU + [ARTICLE[0].replace(" ", "\x00", 3)] + ARTICLE[1:] + FOOT) + "\n"
+    gone = removed(text)
+    assert "Home" in gone and ARTICLE[1] not in gone and ARTICLE[2] not in gone
+
+
+def test_weights_are_plain_numbers_for_every_feature():
+    from cleaner.detectors import furniture as F
+
+    w1, w2, w3 = F._weights()
+    assert len(w1) == len(F.STAGE1) and len(w2) == len(w3) == len(F.STAGE2)
+    assert all(isinstance(v, float) and abs(v) < 100 for v in (*w1, *w2, *w3))
+    # stopword-rich long text raises the stage-1 score, a link word lowers it
+    named = dict(zip(F.STAGE1, w1))
+    assert named["density_long"] > 0 and named["nav"] < 0 and named["cue"] < 0
+
+
+def test_min_score_trades_recall_for_precision():
+    text = "\n".join(MENU + SHORT_PARAS + FOOT) + "\n"
+    counts = [len(list(PageFurniture(min_score=v).detect(Document(text)))) for v in (-3.0, -1.0, 0.0, 1.0)]
+    assert counts == sorted(counts) and counts[0] < counts[-1], counts
+    # a threshold nothing passes would empty the page: the page is left alone instead
+    assert list(PageFurniture(min_score=50.0).detect(Document(text))) == []
