@@ -186,6 +186,45 @@ with open(sys.argv[2], "wb", buffering=1 << 20) as out:
         out.write(dumps(loads(line)) + b"\n")
 """
 
+# The machine's own scaling: the same pure-Python loop in 1 process, then in 2 at once.
+# On 2 vCPUs that are hyperthreads of one core (or share a core with a neighbour), two
+# processes do not run at twice the speed of one, whatever the program; this is the
+# ceiling for "2 workers / 1 worker" on this machine.
+SPIN = r"""
+import sys, time
+from multiprocessing import get_context
+
+def spin(n):
+    t = time.perf_counter()
+    s = 0
+    for i in range(n):
+        s += i * i
+    return time.perf_counter() - t
+
+if __name__ == "__main__":
+    n = int(sys.argv[1])
+    one = spin(n)
+    ctx = get_context("fork")
+    t = time.perf_counter()
+    with ctx.Pool(2) as pool:
+        pool.map(spin, [n, n])
+    two = time.perf_counter() - t
+    print(f"{2 * one / two:.3f}")
+"""
+
+
+def machine_scaling(tmp: str, n: int = 20_000_000) -> float:
+    """Wall-clock throughput of 2 processes over 1, for a pure-CPU loop (median of 3)."""
+    script = os.path.join(tmp, "spin.py")
+    with open(script, "w") as f:
+        f.write(SPIN)
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, script, str(n)], capture_output=True, text=True, check=True)
+        runs.append(float(out.stdout.strip()))
+    return statistics.median(runs)
+
+
 DATATROVE = r"""
 import sys, logging
 from datatrove.executor import LocalPipelineExecutor
@@ -418,7 +457,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    report = render(series, args, mb_full, docs_full, pipes, workers, have_peer, slow)
+    spin = None
+    if len(workers) > 1:
+        tmp2 = tempfile.mkdtemp(prefix="spin-", dir=WORK)
+        try:
+            spin = machine_scaling(tmp2)
+        finally:
+            shutil.rmtree(tmp2, ignore_errors=True)
+        print(f"  machine: 2 processes of a pure-Python loop run {spin:.2f}x one", file=sys.stderr)
+    report = render(series, args, mb_full, docs_full, pipes, workers, have_peer, slow, spin)
     print(report)
     if args.write:
         sys.path.insert(0, HERE)
@@ -429,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def render(series: dict[str, Series], args: argparse.Namespace, mb: float, docs: int, pipes: list[str],
-           workers: list[int], have_peer: bool, slow: set[str]) -> str:
+           workers: list[int], have_peer: bool, slow: set[str], spin: float | None = None) -> str:
     ceil = series.get("ceiling orjson jsonl")
     peer = series.get("datatrove C4+ftfy jsonl")
     lines = [
@@ -453,6 +500,9 @@ def render(series: dict[str, Series], args: argparse.Namespace, mb: float, docs:
         if a and b:
             lines.append(f"- `{p}`: 2 workers / 1 worker, wall-clock throughput: "
                          f"{b.mbps_wall / a.mbps_wall:.2f}x (CPU-s per MB: {a.mbps_cpu / b.mbps_cpu:.2f}x of 1 worker's).")
+    if spin is not None:
+        lines.append(f"- The machine itself: 2 processes of a pure-Python loop run {spin:.2f}x as fast as 1 "
+                     "(wall clock, median of 3), the ceiling for any 2-worker ratio above.")
     if slow:
         lines.append(f"- Pipelines slower than {args.slow_mbps} MB/CPU-s on a 5 MB probe ({', '.join(sorted(slow))}) "
                      f"were timed on the first {args.slow_size} of the dump (MB/CPU-s is a rate; the whole dump "
