@@ -157,7 +157,8 @@ class _Para:
 STAGE1 = ("bias", "len", "short", "long", "density", "density_long", "stops", "end_punct", "title",
           "digits", "urls", "menu", "seps", "nav", "cue", "pos", "one_word", "lower_start", "colon_end",
           "prev_len", "next_len", "prev_density_long", "next_density_long", "prev_bad", "next_bad",
-          "win_stops", "doc_share", "dup", "commas")
+          "win_stops", "doc_share", "dup", "commas", "short_end_punct", "short_title", "short_win_stops",
+          "long_end_punct")
 #: names of the context features (stages 2 and 3), the columns of ``_context``'s matrix
 STAGE2 = ("bias", "z", "zp1", "zn1", "zp2", "zn2", "zmax3", "pmean5", "run_share", "in_main",
           "before_main", "after_main", "header", "short", "end_punct", "dist_main", "zrel")
@@ -193,7 +194,7 @@ class PageFurniture(BaseDetector):
     #: a block is kept when its final score (a logit) is at least this.  The weights
     #: are learned for the balance of errors; the threshold sits below 0 on purpose
     #: (precision first: an article sentence lost costs more than a footer kept)
-    min_score = -0.75
+    min_score = -0.6
     #: ... and a short block that is a link word, a menu, URLs or a notice at least this
     link_min_score = 0.0
     #: a page is only changed when at least one block scores below this (clearly
@@ -413,6 +414,10 @@ class PageFurniture(BaseDetector):
         X[:, 26] = stops / (stops.max() or 1.0)
         X[:, 27] = dup
         X[:, 28] = np.minimum(1.0, commas / nw1 * 5)
+        X[:, 29] = short & endp
+        X[:, 30] = short * title
+        X[:, 31] = short * X[:, 25]
+        X[:, 32] = (chars >= hi) & endp
         return X
 
     @staticmethod
