@@ -17,7 +17,8 @@ from cleaner.metrics import page_pr, score
 FIXTURES = Path(__file__).parent / "fixtures" / "quality"
 PAGES = sorted(FIXTURES.glob("*.txt"))
 
-#: floors over all fixture pages (when set: P 0.974, R 1.000, F1 0.987)
+#: floors over all fixture pages (when set: P 0.974, R 1.000, F1 0.987; with issue 3's learned
+#: classifier and the en_short_paragraphs page: P 0.973, R 1.000, F1 0.986)
 MIN_P, MIN_R, MIN_F1 = 0.95, 0.97, 0.96
 #: every single page must keep at least this recall (no page loses its article)
 MIN_PAGE_RECALL = 0.80
