@@ -11,7 +11,9 @@ outputs where the truth is not empty and pages per second (one process, wall clo
 the extraction calls only).
 
 Split: a page is in the **test** split when the first byte of ``sha1(id)`` is below 52
-(about 20% of pages); the rest is **dev**.  cleaner was tuned on dev only.
+(about 20% of pages); the rest is **dev**.  cleaner was tuned on dev only: the
+weights of ``page_furniture`` are learned on it by ``benchmarks/train_furniture.py``,
+which never reads the test split.
 
 In text mode cleaner runs on the ``text`` field (the WET-like record); peers that need
 HTML (jusText defaults, trafilatura, resiliparse) run on ``html`` and are labelled so.
