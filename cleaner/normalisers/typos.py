@@ -172,9 +172,11 @@ def bigrams() -> _Bigrams:
 class _DeletionIndex:
     """One-letter deletions of a word list -> the words (SymSpell's trick), kept compact:
     one sorted array of 64-bit entries, a 40-bit hash of the deletion above a 24-bit word
-    number (~2 MB for 42,000 words instead of ~70 MB of dict and tuples).  ``hash`` is
-    salted per process, which is fine for an index built in the process; a hash clash
-    is weeded out by checking each hit.
+    number (~3 MB for 42,000 words instead of ~70 MB of dict and tuples), plus where each
+    of the 2^18 buckets of the hash's top bits starts (~1 MB): a lookup reads two offsets
+    and scans one or two entries instead of a bisect of ~19 steps.  ``hash`` is salted per
+    process, which is fine for an index built in the process; a hash clash is weeded out
+    by checking each hit.
 
     >>> idx = _DeletionIndex(["launch", "laugh", "latch"])
     >>> idx.get("lauch"), idx.get("aunch"), idx.get("zzz")
@@ -187,21 +189,34 @@ class _DeletionIndex:
         entries.sort()
         # a doubled letter gives the same deletion twice: keep one entry
         self.keys = array("Q", (e for j, e in enumerate(entries) if j == 0 or entries[j - 1] != e))
+        sizes = [0] * ((1 << _BUCKET_BITS) + 1)
+        for e in self.keys:
+            sizes[(e >> _BUCKET_SHIFT) + 1] += 1
+        for b in range(1, len(sizes)):
+            sizes[b] += sizes[b - 1]
+        self.starts = array("I", sizes)  # bucket b holds keys[starts[b]:starts[b + 1]]
 
     def get(self, deletion: str) -> tuple[str, ...]:
-        h = (hash(deletion) & _HASH40) << 24
+        h = hash(deletion) & _HASH40
+        b = h >> (40 - _BUCKET_BITS)
+        i, end = self.starts[b], self.starts[b + 1]
+        if i == end:
+            return ()
         keys = self.keys
-        i = bisect_left(keys, h)
         out: list[str] = []
-        while i < len(keys) and keys[i] >> 24 == h >> 24:
-            w = self.words[keys[i] & 0xFFFFFF]
-            if _is_deletion(w, deletion):
-                out.append(w)
+        while i < end:
+            e = keys[i]
+            if e >> 24 == h:
+                w = self.words[e & 0xFFFFFF]
+                if _is_deletion(w, deletion):
+                    out.append(w)
             i += 1
         return tuple(out)
 
 
 _HASH40 = (1 << 40) - 1
+_BUCKET_BITS = 18
+_BUCKET_SHIFT = 64 - _BUCKET_BITS
 
 
 def _is_deletion(word: str, shorter: str) -> bool:
