@@ -1,6 +1,10 @@
-"""Learn the weights of ``page_furniture``'s two stages (``cleaner/data/furniture_weights.txt``).
+"""Learn the weights of ``page_furniture``'s three stages (``cleaner/data/furniture_weights.txt``).
 
-    .venv/bin/python benchmarks/train_furniture.py [--data ../shared/data/dev/pages.jsonl.gz] [--write]
+    .venv/bin/python benchmarks/train_furniture.py [--data ../shared/data/dev/pages.jsonl.gz]
+        [--dataset-weight cleaneval-dev=5] [--l2 0.001] [--write]
+
+The shipped weights were made with ``--dataset-weight cleaneval-dev=5`` (the header of
+the weights file records the options).
 
 Trains on the **dev** split only (pages whose first byte of ``sha1(id)`` is 52 or more,
 the rule of ``benchmarks/quality.py``); the test split is never read.  Every block the
@@ -12,8 +16,8 @@ metric (P and R are means over pages).
 
 Stage 1 is a logistic regression over the block's own features and its neighbours'
 (``STAGE1`` in ``cleaner/detectors/furniture.py``); stage 2 another one over the stage-1
-scores around the block and its place relative to the main text (``STAGE2``).  Both are
-fitted by iteratively reweighted least squares with a small L2 penalty, on standardised
+scores around the block and its place relative to the main text (``STAGE2``); stage 3
+the same features over stage 2's scores.  All are fitted by iteratively reweighted least squares with a small L2 penalty, on standardised
 features; the weights are written back in raw feature units, as plain text.
 """
 from __future__ import annotations

@@ -31,9 +31,12 @@ them and reports everything else as spans.
    is kept unless clearly furniture.  A kept block that repeats an earlier one word for
    word is dropped once.
 
-A page in which nothing looks like content is left alone, and documents too small to
-be a page (or short records without a long block of prose) are not touched.  Every
-span's reason names the features that fired and the scores.
+A page in which nothing looks like content, or in which no block is clearly furniture
+(``clear_score``: an already cleaned page), is left alone, and documents too small to
+be a page (or short records without a long block of prose) are not touched.  Features
+are computed for the whole page at once (one ``str.split``, per-line sums in numpy);
+only lines holding a separator, URL or notice cue, and short lines, are looked at one
+by one.  Every span's reason names the features that fired and the scores.
 """
 from __future__ import annotations
 
