@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             if len(first) < det.min_blocks:
                 continue
             pg = F._Page(first, last)
-            X1 = det._features(doc, pg, stop, cjk)
+            X1 = det._features(doc, pg, stop, cjk).T
             truth = " " + " ".join(TOK.findall(rec["truth_text"])) + " "
             labs = [label(doc.text[a:b], truth) for a, b in zip(pg.start, pg.end)]
             total = sum(n for _, n in labs) or 1
@@ -126,13 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     w = np.array([v for _, _, ws, _ in docs for v in ws])
     X1 = np.vstack([x for _, _, _, x in docs])
     w1 = fit(X1, y, w, args.l2)
-    X2 = np.vstack([det._context(pg, np.clip(x @ w1, -F._ZCLIP, F._ZCLIP)) for pg, _, _, x in docs])
+    X2 = np.vstack([det._context(pg, np.clip(x @ w1, -F._ZCLIP, F._ZCLIP)).T for pg, _, _, x in docs])
     w2 = fit(X2, y, w, args.l2)
     z2 = np.clip(X2 @ w2, -F._ZCLIP, F._ZCLIP)
     X3, k = [], 0
     for pg, _, _, _ in docs:
         n = len(pg.first)
-        X3.append(det._context(pg, z2[k : k + n]))
+        X3.append(det._context(pg, z2[k : k + n]).T)
         k += n
     X3 = np.vstack(X3)
     w3 = fit(X3, y, w, args.l2)

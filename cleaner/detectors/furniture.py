@@ -41,8 +41,10 @@ by one.  Every span's reason names the features that fired and the scores.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import repeat
+from operator import itemgetter
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -68,6 +70,7 @@ _URL_CUES = ("http", "www.", ".com", "@")
 
 
 _NL_CODE = {"\x00": 2}
+_START, _END = itemgetter(0), itemgetter(1)  # of a Block
 
 
 @lru_cache(maxsize=None)
@@ -226,6 +229,7 @@ class PageFurniture(BaseDetector):
                 raise TypeError(f"page_furniture: unknown parameter {k!r}")
             setattr(self, k, v)
         self._langs, _, self._cjk, self._end, self._nav = _data()
+        self._end_codes = np.array(sorted(map(ord, self._end)), dtype=np.uint32)
         self._cues = _cue_triggers()
 
     # ------------------------------------------------------------------ stage 0
@@ -276,28 +280,33 @@ class PageFurniture(BaseDetector):
 
     # ------------------------------------------------------------------ stage 1
     def _features(self, doc: Document, pg: "_Page", stop: frozenset[str], cjk: bool) -> np.ndarray:
-        """The raw features of every block, then the stage-1 matrix (``STAGE1``, one row
-        a block: the block itself, its two neighbours and a window of three on each
-        side).  Words, stopwords, numbers and title-case words are counted over the
-        whole text at once (one regex pass, per-line sums in numpy); only the few
-        blocks that hold a separator, a URL cue or a notice cue, and the short ones
-        (link words), are looked at one by one."""
+        """The raw features of every block, then the stage-1 matrix (``STAGE1``: one row
+        a feature, one column a block; the block itself, its two neighbours and a window
+        of three on each side).  Words, stopwords, capitalised words, digits and commas
+        are counted over the whole text at once (one ``str.split``, code-point arrays,
+        per-line sums in numpy); only the few blocks that hold a separator, a URL cue or
+        a notice cue, and the short ones (link words), are looked at one by one."""
         text = doc.text
         low = doc.lower
         blocks = doc.blocks
         lo, hi = (self.cjk_length_low, self.cjk_length_high) if cjk else (self.length_low, self.length_high)
         first, last = pg.first, pg.last
         m = len(first)
-        starts = [blocks[i].start for i in first]
-        ends = [blocks[i].end for i in last]
+        if m == len(blocks):
+            starts = list(map(_START, blocks))
+            ends = list(map(_END, blocks))
+        else:
+            starts = [blocks[i].start for i in first]
+            ends = [blocks[i].end for i in last]
         pg.start, pg.end = starts, ends
+        sa, ea = np.array(starts), np.array(ends)
         # per raw line (text split at "\n") sums, then per block by prefix sums
         cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         nl = cp == 10
         nlines = int(nl.sum()) + 1
         nlpos = np.flatnonzero(nl)
-        rl_first = np.searchsorted(nlpos, starts)
-        rl_last = np.searchsorted(nlpos, np.array(ends) - 1)
+        rl_first = np.searchsorted(nlpos, sa)
+        rl_last = np.searchsorted(nlpos, ea - 1)
 
         def per_block(line_counts: np.ndarray) -> np.ndarray:
             acc = np.concatenate(([0.0], np.cumsum(line_counts)))
@@ -319,15 +328,20 @@ class PageFurniture(BaseDetector):
         else:
             stops = per_block(np.bincount(tline[code == 1], minlength=nlines))
         digit_chars = per_block(np.bincount(lines_of_chars[(cp >= 48) & (cp <= 57)], minlength=nlines))
-        istitle = np.frombuffer(bytes(map(str.istitle, toks)), np.bool_)
-        titles = per_block(np.bincount(tline[istitle], minlength=nlines))
+        # capitalised words: an upper-case letter (Latin, Latin-1, Cyrillic) after a space
+        start_word = np.empty(len(cp), dtype=bool)
+        start_word[:1] = True
+        start_word[1:] = (cp[:-1] == 32) | nl[:-1]
+        capital = start_word & (((cp >= 65) & (cp <= 90)) | ((cp >= 192) & (cp <= 222) & (cp != 215))
+                                | ((cp >= 0x410) & (cp <= 0x42F)))
+        titles = per_block(np.bincount(lines_of_chars[capital], minlength=nlines))
         commas = per_block(np.bincount(lines_of_chars[cp == 44], minlength=nlines))
-        chars = np.array(ends) - np.array(starts)
-        endc = [text[e - 1] for e in ends]
-        end = self._end
-        endp = np.array([c in end for c in endc])
-        colon = np.array([c == ":" for c in endc])
-        lower = np.array([text[a].islower() for a in starts])
+        chars = ea - sa
+        last_cp = cp[ea - 1]
+        endp = np.isin(last_cp, self._end_codes)
+        colon = last_cp == 58
+        f = cp[sa]  # lower-case first letter (Latin, Latin-1, Cyrillic)
+        lower = ((f >= 97) & (f <= 122)) | ((f >= 223) & (f <= 255) & (f != 247)) | ((f >= 0x430) & (f <= 0x45F))
         # the blocks that hold a separator, a URL or a notice cue (one Aho-Corasick pass)
         seps = np.zeros(m)
         urls = np.zeros(m)
@@ -354,17 +368,18 @@ class PageFurniture(BaseDetector):
         nav = np.zeros(m, dtype=bool)
         navset = self._nav
         for k in np.flatnonzero(chars <= 40).tolist():
-            c = endc[k]
+            c = text[ends[k] - 1]
             if c in ".!?" and not text[ends[k] - 3 : ends[k]] == "...":
                 continue
             if low[starts[k] : ends[k]].strip(_NAV_STRIP) in navset:
                 nav[k] = True
         # blocks whose text occurs more than once in the page (a menu printed twice)
-        keys = [text[a:b] for a, b in zip(starts, ends)]
-        seen: dict[str, int] = {}
-        for key in keys:
-            seen[key] = seen.get(key, 0) + 1
-        dup = np.array([seen[key] > 1 for key in keys]) if len(seen) < m else np.zeros(m, dtype=bool)
+        keys = list(map(text.__getitem__, map(slice, starts, ends)))
+        seen = Counter(keys)
+        if len(seen) < m:
+            dup = np.fromiter(map(seen.__getitem__, keys), np.int64, m) > 1
+        else:
+            dup = np.zeros(m, dtype=bool)
         nw1 = np.maximum(words, 1.0)
         if cjk:
             dens = 5.0 * stops / np.maximum(chars, 1)
@@ -385,51 +400,51 @@ class PageFurniture(BaseDetector):
         acc = np.concatenate(([0.0], np.cumsum(stops)))
         idx = np.arange(m)
         win = acc[np.minimum(m, idx + 4)] - acc[np.maximum(0, idx - 3)] - stops
-        X = np.empty((m, len(STAGE1)))
-        X[:, 0] = 1.0
-        X[:, 1] = length
-        X[:, 2] = short
-        X[:, 3] = chars >= hi
-        X[:, 4] = dens
-        X[:, 5] = dlong
-        X[:, 6] = np.log1p(stops)
-        X[:, 7] = endp
-        X[:, 8] = title
-        X[:, 9] = digits
-        X[:, 10] = np.minimum(1.0, 3.0 * urls / nw1)
-        X[:, 11] = menu
-        X[:, 12] = np.minimum(seps, 3.0) / 3.0
-        X[:, 13] = nav
-        X[:, 14] = cue
-        X[:, 15] = idx / max(m - 1, 1)
-        X[:, 16] = words == 1
-        X[:, 17] = lower
-        X[:, 18] = colon
-        X[:, 19] = _shift(length, 1, 0.0)
-        X[:, 20] = _shift(length, -1, 0.0)
-        X[:, 21] = _shift(dlong, 1, 0.0)
-        X[:, 22] = _shift(dlong, -1, 0.0)
-        X[:, 23] = _shift(badish, 1, 1.0)
-        X[:, 24] = _shift(badish, -1, 1.0)
-        X[:, 25] = np.log1p(win)
-        X[:, 26] = stops / (stops.max() or 1.0)
-        X[:, 27] = dup
-        X[:, 28] = np.minimum(1.0, commas / nw1 * 5)
-        X[:, 29] = short & endp
-        X[:, 30] = short * title
-        X[:, 31] = short * X[:, 25]
-        X[:, 32] = (chars >= hi) & endp
+        X = np.empty((len(STAGE1), m))  # one row a feature (contiguous writes)
+        X[0] = 1.0
+        X[1] = length
+        X[2] = short
+        X[3] = chars >= hi
+        X[4] = dens
+        X[5] = dlong
+        X[6] = np.log1p(stops)
+        X[7] = endp
+        X[8] = title
+        X[9] = digits
+        X[10] = np.minimum(1.0, 3.0 * urls / nw1)
+        X[11] = menu
+        X[12] = np.minimum(seps, 3.0) / 3.0
+        X[13] = nav
+        X[14] = cue
+        X[15] = idx / max(m - 1, 1)
+        X[16] = words == 1
+        X[17] = lower
+        X[18] = colon
+        X[19] = _shift(length, 1, 0.0)
+        X[20] = _shift(length, -1, 0.0)
+        X[21] = _shift(dlong, 1, 0.0)
+        X[22] = _shift(dlong, -1, 0.0)
+        X[23] = _shift(badish, 1, 1.0)
+        X[24] = _shift(badish, -1, 1.0)
+        X[25] = np.log1p(win)
+        X[26] = stops / (stops.max() or 1.0)
+        X[27] = dup
+        X[28] = np.minimum(1.0, commas / nw1 * 5)
+        X[29] = short & endp
+        X[30] = short * title
+        X[31] = short * X[25]
+        X[32] = (chars >= hi) & endp
         return X
 
     @staticmethod
     def _score1(X1: np.ndarray) -> np.ndarray:
-        """Stage 1: a logistic regression over the rows of ``X1`` (logits, clipped)."""
-        return np.clip(X1 @ _weights()[0], -_ZCLIP, _ZCLIP)
+        """Stage 1: a logistic regression over the columns of ``X1`` (logits, clipped)."""
+        return np.clip(_weights()[0] @ X1, -_ZCLIP, _ZCLIP)
 
     # ------------------------------------------------------------------ stage 2
     def _context(self, pg: "_Page", z: np.ndarray) -> np.ndarray:
-        """Context features of every block (``STAGE2``): its score ``z`` (of the stage
-        before) among its neighbours' and its place relative to the main text (the run
+        """Context features of every block (``STAGE2``, one row a feature, one column a
+        block): its score ``z`` (of the stage before) among its neighbours' and its place relative to the main text (the run
         of likely content with the most stopwords)."""
         m = len(z)
         edge = -_ZCLIP / 2
@@ -465,24 +480,24 @@ class PageFurniture(BaseDetector):
         inside = (idx >= ma) & (idx <= mb)
         before, after = idx < ma, idx > mb
         dist = np.where(inside, 0, np.where(before, ma - idx, idx - mb))
-        X = np.empty((m, len(STAGE2)))
-        X[:, 0] = 1.0
-        X[:, 1] = z
-        X[:, 2] = zp1
-        X[:, 3] = zn1
-        X[:, 4] = zp2
-        X[:, 5] = zn2
-        X[:, 6] = zmax
-        X[:, 7] = pmean
-        X[:, 8] = run_of
-        X[:, 9] = inside
-        X[:, 10] = before
-        X[:, 11] = after
-        X[:, 12] = pg.heading & (idx >= ma - 4) & before
-        X[:, 13] = pg.chars < self.length_low
-        X[:, 14] = pg.endp
-        X[:, 15] = np.minimum(dist, 20) / 20.0
-        X[:, 16] = z - z.max()
+        X = np.empty((len(STAGE2), m))
+        X[0] = 1.0
+        X[1] = z
+        X[2] = zp1
+        X[3] = zn1
+        X[4] = zp2
+        X[5] = zn2
+        X[6] = zmax
+        X[7] = pmean
+        X[8] = run_of
+        X[9] = inside
+        X[10] = before
+        X[11] = after
+        X[12] = pg.heading & (idx >= ma - 4) & before
+        X[13] = pg.chars < self.length_low
+        X[14] = pg.endp
+        X[15] = np.minimum(dist, 20) / 20.0
+        X[16] = z - z.max()
         return X
 
     def _score2(self, pg: "_Page", X1: np.ndarray) -> None:
@@ -492,9 +507,9 @@ class PageFurniture(BaseDetector):
         line below ``link_min_score``."""
         _, w2, w3 = _weights()
         pg.z1 = z1 = self._score1(X1)
-        z2 = np.clip(self._context(pg, z1) @ w2, -_ZCLIP, _ZCLIP)
+        z2 = np.clip(w2 @ self._context(pg, z1), -_ZCLIP, _ZCLIP)
         pg.x3 = X3 = self._context(pg, z2)
-        pg.z3 = z3 = X3 @ w3
+        pg.z3 = z3 = w3 @ X3
         cue = (pg.chars < self.length_low) & (pg.nav | pg.menu | pg.cue | (pg.urls * 3 >= np.maximum(pg.words, 1)))
         pg.keep = (z3 >= self.min_score) & ~(cue & (z3 < self.link_min_score))
 
@@ -541,8 +556,8 @@ class PageFurniture(BaseDetector):
         f = pg.lists
         if f is None:
             pg.lists = f = [a.tolist() for a in (pg.chars, pg.words, pg.nav, pg.urls, pg.seps, pg.cue,
-                                                 pg.density, pg.title, pg.digits, pg.x3[:, 2], pg.x3[:, 3],
-                                                 pg.x3[:, 9], 1 / (1 + np.exp(-pg.z1)), 1 / (1 + np.exp(-pg.z3)))]
+                                                 pg.density, pg.title, pg.digits, pg.x3[2], pg.x3[3],
+                                                 pg.x3[9], 1 / (1 + np.exp(-pg.z1)), 1 / (1 + np.exp(-pg.z3)))]
         why = []
         add = why.append
         words = f[1][i]
