@@ -85,6 +85,18 @@ def _codes(lang: str) -> dict[str, int]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _weight_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    w1, w2, w3 = _weights()
+    return np.array(w1), np.array(w2), np.array(w3)
+
+
+def _dot(w: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """``w @ X`` without BLAS: numpy hands a matrix-vector product to BLAS, whose
+    threads burn CPU on a loaded machine for a product this small."""
+    return np.einsum("i,ij->j", w, X)
+
+
 def _shift(a: np.ndarray, k: int, fill: float) -> np.ndarray:
     """``a`` moved ``k`` places down (``k`` > 0: each row sees the row ``k`` above it),
     with ``fill`` past the ends."""
@@ -229,7 +241,9 @@ class PageFurniture(BaseDetector):
                 raise TypeError(f"page_furniture: unknown parameter {k!r}")
             setattr(self, k, v)
         self._langs, _, self._cjk, self._end, self._nav = _data()
-        self._end_codes = np.array(sorted(map(ord, self._end)), dtype=np.uint32)
+        # sentence-end characters as a lookup table over the BMP (one fancy index a page)
+        self._end_lut = np.zeros(0x10000, dtype=bool)
+        self._end_lut[[ord(c) for c in self._end if ord(c) < 0x10000]] = True
         self._cues = _cue_triggers()
 
     # ------------------------------------------------------------------ stage 0
@@ -338,7 +352,7 @@ class PageFurniture(BaseDetector):
         commas = per_block(np.bincount(lines_of_chars[cp == 44], minlength=nlines))
         chars = ea - sa
         last_cp = cp[ea - 1]
-        endp = np.isin(last_cp, self._end_codes)
+        endp = self._end_lut[np.minimum(last_cp, 0xFFFF)]
         colon = last_cp == 58
         f = cp[sa]  # lower-case first letter (Latin, Latin-1, Cyrillic)
         lower = ((f >= 97) & (f <= 122)) | ((f >= 223) & (f <= 255) & (f != 247)) | ((f >= 0x430) & (f <= 0x45F))
@@ -439,7 +453,7 @@ class PageFurniture(BaseDetector):
     @staticmethod
     def _score1(X1: np.ndarray) -> np.ndarray:
         """Stage 1: a logistic regression over the columns of ``X1`` (logits, clipped)."""
-        return np.clip(_weights()[0] @ X1, -_ZCLIP, _ZCLIP)
+        return np.clip(_dot(_weight_arrays()[0], X1), -_ZCLIP, _ZCLIP)
 
     # ------------------------------------------------------------------ stage 2
     def _context(self, pg: "_Page", z: np.ndarray) -> np.ndarray:
@@ -505,11 +519,11 @@ class PageFurniture(BaseDetector):
         context features of the stage before (``STAGE2``); a block scored below
         ``min_score`` by stage 3 is furniture, and a short link, menu, URL or notice
         line below ``link_min_score``."""
-        _, w2, w3 = _weights()
+        _, w2, w3 = _weight_arrays()
         pg.z1 = z1 = self._score1(X1)
-        z2 = np.clip(w2 @ self._context(pg, z1), -_ZCLIP, _ZCLIP)
+        z2 = np.clip(_dot(w2, self._context(pg, z1)), -_ZCLIP, _ZCLIP)
         pg.x3 = X3 = self._context(pg, z2)
-        pg.z3 = z3 = w3 @ X3
+        pg.z3 = z3 = _dot(w3, X3)
         cue = (pg.chars < self.length_low) & (pg.nav | pg.menu | pg.cue | (pg.urls * 3 >= np.maximum(pg.words, 1)))
         pg.keep = (z3 >= self.min_score) & ~(cue & (z3 < self.link_min_score))
 
@@ -573,11 +587,11 @@ class PageFurniture(BaseDetector):
         if chars < (self.cjk_length_low if cjk else self.length_low):
             add("short (%d chars)" % chars)
         elif f[6][i] < 0.3 and words >= 3:
-            add("stopwords %d%%" % round(100 * f[6][i]))
+            add("stopwords %.0f%%" % (100 * f[6][i]))
         if f[7][i] > 0.7 and words > 2 and not cjk:
-            add("title case %d%%" % round(100 * f[7][i]))
+            add("title case %.0f%%" % (100 * f[7][i]))
         if f[8][i] > 0.3:
-            add("digits %d%%" % round(100 * f[8][i]))
+            add("digits %.0f%%" % (100 * f[8][i]))
         zp, zn = f[9][i] < 0, f[10][i] < 0
         if zp and zn:
             add("between boilerplate")
