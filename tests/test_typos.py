@@ -167,6 +167,40 @@ def test_candidate_index_matches_edits1():
         assert _neighbours1(lx, word) == want, word
 
 
+def test_deletion_index_buckets_find_every_word():
+    """Each bucket of the index holds exactly the entries whose hash falls in it, and a
+    lookup of any deletion of a listed word finds that word (and only true matches)."""
+    from cleaner.normalisers.typos import _BUCKET_SHIFT, _DeletionIndex, _candidate_index
+
+    words = ["launch", "laugh", "latch", "lunch", "larch", "seperate", "separate", "aab", "abba", "aaaa"]
+    idx = _DeletionIndex(words)
+    assert idx.starts[0] == 0 and idx.starts[-1] == len(idx.keys)
+    for b in (0, len(idx.starts) // 2, len(idx.starts) - 2):
+        assert all(e >> _BUCKET_SHIFT == b for e in idx.keys[idx.starts[b]:idx.starts[b + 1]])
+    for w in words:
+        for i in range(len(w)):
+            dl = w[:i] + w[i + 1:]
+            found = idx.get(dl)
+            assert w in found and len(found) == len(set(found))
+            assert all(len(c) == len(dl) + 1 and any(c[:j] + c[j + 1:] == dl for j in range(len(c))) for c in found)
+    assert idx.get("zzzzz") == ()
+    big = _candidate_index()  # the real one: buckets partition all entries, in order
+    assert all(big.starts[b] <= big.starts[b + 1] for b in range(0, len(big.starts) - 1, 997))
+    assert list(big.keys) == sorted(big.keys) and big.starts[-1] == len(big.keys)
+
+
+def test_guards_before_verdict_keep_the_same_decisions():
+    """The document's guards run before the (cached) verdict: repeated, capitalised, code
+    and dense-typo words stay, and a clean one is still fixed."""
+    fixed = "They wanted to lauch air strikes at the request of Syria."
+    assert fix_typos(fixed, lang="en") == fixed.replace("lauch", "launch")
+    for kept in ("They wanted to lauch air strikes; the lauch was delayed.",
+                 "They wanted to lauch air strikes. Lauch is a village.",
+                 "x = lauch(air) { return strikes }",
+                 "Wir wollten lauch air strikes machen und dann weiter gehen."):
+        assert fix_typos(kept, lang="en") == kept
+
+
 def test_verdict_cache_depends_on_neighbours():
     a = "Russia sent in its warplanes to lauch air strikes at the request of Syria."
     b = "Russia sent in its warplanes and they lauch with a smile at the request of Syria."

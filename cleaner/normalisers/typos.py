@@ -189,12 +189,12 @@ class _DeletionIndex:
         entries.sort()
         # a doubled letter gives the same deletion twice: keep one entry
         self.keys = array("Q", (e for j, e in enumerate(entries) if j == 0 or entries[j - 1] != e))
-        sizes = [0] * ((1 << _BUCKET_BITS) + 1)
+        # bucket b holds keys[starts[b]:starts[b + 1]] (counted in place: no big temporary list)
+        self.starts = starts = array("I", bytes(4 * ((1 << _BUCKET_BITS) + 1)))
         for e in self.keys:
-            sizes[(e >> _BUCKET_SHIFT) + 1] += 1
-        for b in range(1, len(sizes)):
-            sizes[b] += sizes[b - 1]
-        self.starts = array("I", sizes)  # bucket b holds keys[starts[b]:starts[b + 1]]
+            starts[(e >> _BUCKET_SHIFT) + 1] += 1
+        for b in range(1, len(starts)):
+            starts[b] += starts[b - 1]
 
     def get(self, deletion: str) -> tuple[str, ...]:
         h = hash(deletion) & _HASH40
