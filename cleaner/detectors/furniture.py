@@ -561,46 +561,50 @@ class PageFurniture(BaseDetector):
                 pg.repeats[i] = j
 
     # ------------------------------------------------------------------ reasons
-    def _reason(self, pg: "_Page", i: int, cjk: bool) -> str:
-        """The features that fired for block ``i``, classified as furniture."""
-        lines = pg.last[i] - pg.first[i] + 1
-        what = f"page furniture block of {lines} lines: " if lines > 1 else "page furniture block: "
-        if i in pg.repeats:
-            return f"{what}repeats block {pg.repeats[i] + 1}"
-        f = pg.lists
-        if f is None:
-            pg.lists = f = [a.tolist() for a in (pg.chars, pg.words, pg.nav, pg.urls, pg.seps, pg.cue,
-                                                 pg.density, pg.title, pg.digits, pg.x3[2], pg.x3[3],
-                                                 pg.x3[9], 1 / (1 + np.exp(-pg.z1)), 1 / (1 + np.exp(-pg.z3)))]
-        why = []
-        add = why.append
-        words = f[1][i]
-        if f[2][i]:
-            add("link word")
-        if f[3][i]:
-            add("%d URLs in %d words" % (f[3][i], words))
-        if f[4][i] >= 2:
-            add("%d menu separators" % f[4][i])
-        if f[5][i]:
-            add("notice cue")
-        chars = f[0][i]
-        if chars < (self.cjk_length_low if cjk else self.length_low):
-            add("short (%d chars)" % chars)
-        elif f[6][i] < 0.3 and words >= 3:
-            add("stopwords %.0f%%" % (100 * f[6][i]))
-        if f[7][i] > 0.7 and words > 2 and not cjk:
-            add("title case %.0f%%" % (100 * f[7][i]))
-        if f[8][i] > 0.3:
-            add("digits %.0f%%" % (100 * f[8][i]))
-        zp, zn = f[9][i] < 0, f[10][i] < 0
-        if zp and zn:
-            add("between boilerplate")
-        elif zp or zn:
-            add("next to boilerplate")
-        if not f[11][i]:
-            add("outside the main text")
-        add("score %.2f (block alone %.2f)" % (f[13][i], f[12][i]))
-        return what + "; ".join(why)
+    def _reasons(self, pg: "_Page", idx: list[int], cjk: bool) -> list[str]:
+        """The features that fired for each block of ``idx`` (classified as furniture),
+        as the span reason: one pass with the columns zipped, no per-block lookups."""
+        sel = np.array(idx, dtype=np.intp)
+        x3 = pg.x3
+        cols = [c[sel].tolist() for c in (
+            pg.chars, pg.words, pg.nav, pg.urls, pg.seps, pg.cue, pg.density, pg.title, pg.digits,
+            x3[2] < 0, x3[3] < 0, x3[9], 1 / (1 + np.exp(-pg.z1)), 1 / (1 + np.exp(-pg.z3)))]
+        lo = self.cjk_length_low if cjk else self.length_low
+        first, last, repeats = pg.first, pg.last, pg.repeats
+        out = []
+        for i, chars, words, nav, urls, seps, cue, dens, title, digits, zp, zn, inside, s1, s3 in zip(idx, *cols):
+            n = last[i] - first[i] + 1
+            what = "page furniture block: " if n == 1 else f"page furniture block of {n} lines: "
+            if i in repeats:
+                out.append(f"{what}repeats block {repeats[i] + 1}")
+                continue
+            why = []
+            add = why.append
+            if nav:
+                add("link word")
+            if urls:
+                add("%d URLs in %d words" % (urls, words))
+            if seps >= 2:
+                add("%d menu separators" % seps)
+            if cue:
+                add("notice cue")
+            if chars < lo:
+                add("short (%d chars)" % chars)
+            elif dens < 0.3 and words >= 3:
+                add("stopwords %.0f%%" % (100 * dens))
+            if title > 0.7 and words > 2 and not cjk:
+                add("title case %.0f%%" % (100 * title))
+            if digits > 0.3:
+                add("digits %.0f%%" % (100 * digits))
+            if zp and zn:
+                add("between boilerplate")
+            elif zp or zn:
+                add("next to boilerplate")
+            if not inside:
+                add("outside the main text")
+            add("score %.2f (block alone %.2f)" % (s3, s1))
+            out.append(what + "; ".join(why))
+        return out
 
     # ------------------------------------------------------------------ detect
     def _is_cjk(self, doc: Document) -> bool:
@@ -653,7 +657,7 @@ class PageFurniture(BaseDetector):
             p.density, p.z1, p.z2 = float(pg.density[i]), float(pg.z1[i]), float(pg.z3[i])
             p.cls = GOOD if pg.keep[i] else BAD
             p.cf = GOOD if pg.z1[i] >= 0 else BAD
-            p.why = [] if pg.keep[i] else self._reason(pg, i, cjk).split(": ", 1)[1].split("; ")
+            p.why = [] if pg.keep[i] else self._reasons(pg, [i], cjk)[0].split(": ", 1)[1].split("; ")
             out.append(p)
         return out
 
@@ -665,18 +669,19 @@ class PageFurniture(BaseDetector):
             return
         pg, cjk = got
         name = self.name
-        for i in np.flatnonzero(~pg.keep).tolist():
-            yield Span(pg.start[i], pg.end[i], name, self._reason(pg, i, cjk))
+        bad = np.flatnonzero(~pg.keep).tolist()
+        start, end = pg.start, pg.end
+        for i, why in zip(bad, self._reasons(pg, bad, cjk)):
+            yield Span(start[i], end[i], name, why)
 
 
 class _Page:
     """The blocks of one document as parallel arrays (features, scores, decisions)."""
 
     __slots__ = ("first", "last", "start", "end", "chars", "words", "stop", "density", "title", "digits",
-                 "urls", "seps", "nav", "cue", "menu", "endp", "heading", "z1", "z3", "x3", "keep", "repeats",
-                 "lists")
+                 "urls", "seps", "nav", "cue", "menu", "endp", "heading", "z1", "z3", "x3", "keep",
+                 "repeats")
 
     def __init__(self, first: list[int], last: list[int]) -> None:
         self.first, self.last = first, last
-        self.lists: list[list] | None = None
         self.repeats: dict[int, int] = {}
