@@ -108,15 +108,18 @@ def sample(text: str, max_chars: int = 1000) -> str:
     if len(text) <= max_chars:
         return text
     lines = text.split("\n")
-    order = sorted(range(len(lines)), key=lambda i: -len(lines[i]))
+    lens = list(map(len, lines))
+    # longest first; equal lengths keep document order (a reverse sort is stable)
+    order = sorted(range(len(lines)), key=lens.__getitem__, reverse=True)
     keep: list[int] = []
     total = 0
     for i in order:
         if total >= max_chars:
             break
         keep.append(i)
-        total += len(lines[i])
-    return "\n".join(lines[i] for i in sorted(keep))[: max_chars * 2]
+        total += lens[i]
+    keep.sort()
+    return "\n".join([lines[i] for i in keep])[: max_chars * 2]
 
 
 def _by_script(s: str) -> str | None:
@@ -161,7 +164,7 @@ def detect_language(text: str, max_chars: int = 1000) -> tuple[str, float]:
     words = (_WORD_ASCII if ascii_ else _WORD).findall(s.lower())
     if not words:
         return "und", 0.0
-    if len(words) >= 20 and sum(1 for w in words if w in EN_STOP) * 4 >= len(words):
+    if len(words) >= 20 and sum(map(EN_STOP.__contains__, words)) * 4 >= len(words):
         return "en", 0.99
     if not ascii_:
         script = _by_script(s)
