@@ -201,6 +201,20 @@ def test_guards_before_verdict_keep_the_same_decisions():
         assert fix_typos(kept, lang="en") == kept
 
 
+def test_verdict_cache_is_bounded_and_only_caches():
+    from cleaner.normalisers.typos import _UNKNOWN, _VerdictCache, decide
+
+    cache = _VerdictCache(3)
+    keys = [("lauch", "to", "air", False), ("wich", None, None, True), ("oppostion", "strong", None, False),
+            ("seperate", "a", "room", False), ("teh", None, "end", False)]
+    for k in keys:
+        assert cache(*k) == decide(k[0], k[1], k[2], alone=k[3])
+        assert len(cache) <= 3
+    assert cache.get(keys[-1], _UNKNOWN) == decide("teh", None, "end", alone=False)
+    cache.cache_clear()
+    assert len(cache) == 0 and cache.get(keys[0], _UNKNOWN) is _UNKNOWN
+
+
 def test_verdict_cache_depends_on_neighbours():
     a = "Russia sent in its warplanes to lauch air strikes at the request of Syria."
     b = "Russia sent in its warplanes and they lauch with a smile at the request of Syria."
