@@ -70,7 +70,7 @@ _URL_CUES = ("http", "www.", ".com", "@")
 
 
 _NL_CODE = {"\x00": 2}
-_START, _END = itemgetter(0), itemgetter(1)  # of a Block
+_START, _END, _TEXT = itemgetter(0), itemgetter(1), itemgetter(2)  # of a Block
 
 
 @lru_cache(maxsize=None)
@@ -664,10 +664,23 @@ class PageFurniture(BaseDetector):
     def detect(self, doc: Document) -> Iterator[Span]:
         if not doc.blocks:
             return
+        # A later pass of the pipeline's fixed point (another text, the same memo) over
+        # lines that this detector kept in an earlier pass: they stay (precision first,
+        # and the kept text is not judged again).
+        key = ("page_furniture.kept", id(self))
+        memo = doc.memo
+        prev = memo.get(key)
+        if prev is not None and prev[0] != doc.text and all(map(prev[1].__contains__, map(_TEXT, doc.blocks))):
+            return
         got = self._analyse(doc)
+        blocks = doc.blocks
         if got is None:
+            memo[key] = (doc.text, frozenset(map(_TEXT, blocks)))
             return
         pg, cjk = got
+        first, last = pg.first, pg.last
+        memo[key] = (doc.text, frozenset(
+            blocks[j].text for i in np.flatnonzero(pg.keep).tolist() for j in range(first[i], last[i] + 1)))
         name = self.name
         bad = np.flatnonzero(~pg.keep).tolist()
         start, end = pg.start, pg.end
