@@ -65,3 +65,10 @@ def ordered_map(
         ex.shutdown(wait=ok, cancel_futures=True)
         for p in procs:
             p.join(timeout=5)
+        if not ok:
+            # let the pool's manager thread finish closing its queues before the caller
+            # goes on (and perhaps exits): a thread still closing pipes while the
+            # interpreter shuts down can print "Bad file descriptor" noise to stderr
+            mgr = getattr(ex, "_executor_manager_thread", None)
+            if mgr is not None:
+                mgr.join(timeout=5)
