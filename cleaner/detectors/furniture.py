@@ -33,7 +33,9 @@ them and reports everything else as spans.
 
 A page in which nothing looks like content, or in which no block is clearly furniture
 (``clear_score``: an already cleaned page), is left alone, and documents too small to
-be a page (or short records without a long block of prose) are not touched.  Features
+be a page (or short records without a long block of prose) are not touched, and in
+the pipeline's later fixed-point passes (same ``Document.memo``) lines this detector
+kept in the first pass are not judged again.  Features
 are computed for the whole page at once (one ``str.split``, per-line sums in numpy);
 only lines holding a separator, URL or notice cue, and short lines, are looked at one
 by one.  Every span's reason names the features that fired and the scores.
