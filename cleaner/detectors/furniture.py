@@ -70,7 +70,7 @@ _URL_CUES = ("http", "www.", ".com", "@")
 
 
 _NL_CODE = {"\x00": 2}
-_START, _END, _TEXT = itemgetter(0), itemgetter(1), itemgetter(2)  # of a Block
+_START, _END = itemgetter(0), itemgetter(1)  # of a Block
 
 
 @lru_cache(maxsize=None)
