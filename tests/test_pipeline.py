@@ -142,3 +142,55 @@ def test_normalisers_can_be_switched_off():
     p = Pipeline.from_config({"normalisers": {"whitespace": False, "control_chars": False, "unicode": False}, "detectors": {"enabled": []}})
     raw = "a  b\x00\r\n"
     assert p.clean(raw).text == raw
+
+
+class _LastLineDropper:
+    """A context detector: removes the last line of whatever it sees, and notes each
+    text it was shown and the memo it was given."""
+
+    name = "last_line"
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.counts: list[int] = []
+
+    def detect(self, doc):
+        self.texts.append(doc.text)
+        # what earlier passes of this clean() call left in the memo
+        self.counts.append(doc.memo.get("passes", 0))
+        doc.memo["passes"] = doc.memo.get("passes", 0) + 1
+        if len(doc.blocks) > 1:
+            b = doc.blocks[-1]
+            yield Span(b.start, b.end, self.name, "last line")
+
+
+def test_fixed_point_passes_share_one_memo_and_see_the_kept_text():
+    det = _LastLineDropper()
+    pipe = Pipeline(PipelineConfig.from_dict({"normalisers": {"typos": False}}), detectors=[det])
+    res = pipe.clean("one\ntwo\nthree\nfour\n")
+    assert res.text == "one\n"  # one line less a pass, MAX_PASSES (4) passes
+    assert det.texts == ["one\ntwo\nthree\nfour\n", "one\ntwo\nthree\n", "one\ntwo\n", "one\n"]
+    assert det.counts == [0, 1, 2, 3]  # the same memo in every pass of one clean() call
+    det.counts.clear()
+    pipe.clean("a\nb\n")
+    assert det.counts == [0, 1]  # a new call starts with a new memo
+
+
+def test_line_local_detectors_are_not_asked_again_when_every_span_is_whole_lines():
+    calls = []
+
+    class Local:
+        name = "local"
+        line_local = True
+
+        def detect(self, doc):
+            calls.append(doc.text)
+            for b in doc.blocks:
+                if b.text == "| |":
+                    yield Span(b.start, b.end, self.name, "separator")
+
+    ctx = _LastLineDropper()
+    pipe = Pipeline(PipelineConfig.from_dict({"normalisers": {"typos": False}}), detectors=[Local(), ctx])
+    res = pipe.clean("a\n| |\nb\nc\n")
+    assert res.text == "a\n"
+    assert calls == ["a\n| |\nb\nc\n"]  # asked once: the later passes saw only whole lines it had judged
