@@ -194,3 +194,27 @@ def test_line_local_detectors_are_not_asked_again_when_every_span_is_whole_lines
     res = pipe.clean("a\n| |\nb\nc\n")
     assert res.text == "a\n"
     assert calls == ["a\n| |\nb\nc\n"]  # asked once: the later passes saw only whole lines it had judged
+
+
+@pytest.mark.parametrize("config", [None, {"normalisers": {"whitespace": False}}])
+def test_normalise_fast_path_for_a_missing_final_newline_equals_the_fixer_chain(config):
+    """Most records lack only the final newline; the shortcut must give what running
+    every fixer gives: the same text and the same edit log."""
+    from cleaner import normalisers as N
+
+    pipe = Pipeline(PipelineConfig.from_dict(config))
+    for text in ["One line of prose.", "Two lines.\nNo newline at the end", "tail space ", "x\u00a0y",
+                 "a\n\n\nb", "cafe\u0301"]:
+        fast_log: list = []
+        got = pipe.normalise(text, fast_log)
+        slow_log: list = []
+        want = text
+        for fix in pipe._pre:
+            want = fix(want, slow_log)
+        assert (got, fast_log) == (want, slow_log), text
+    if config is None:
+        log: list = []
+        assert pipe.normalise("No newline", log) == "No newline\n"
+        assert [(e.start, e.end, e.before, e.after, e.normaliser) for e in log] == [
+            (10, 10, "", "\n", "collapse_blank_lines")]
+        assert N.collapse_blank_lines("No newline") == "No newline\n"
