@@ -20,6 +20,12 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+def forks() -> bool:
+    """Does :func:`ordered_map` fork its workers here (so that they share the parent's
+    memory, copy-on-write)?"""
+    return "fork" in mp.get_all_start_methods()
+
+
 def ordered_map(
     fn: Callable[[T], R],
     items: Iterable[T],
@@ -40,7 +46,7 @@ def ordered_map(
             yield fn(item)
         return
     limit = max_in_flight or 2 * workers
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    ctx = mp.get_context("fork") if forks() else None
     ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=initializer, initargs=initargs)
     pending: deque[Future[R]] = deque()
     ok = False

@@ -26,7 +26,7 @@ from .document import Document
 from . import warc as _warc
 from .html import html_pipeline, record_text as html_record_text
 from .io import AtomicOutput, InputError, OversizeLine, check_readable, iter_lines, remove_stale_tmp
-from .parallel import ordered_map
+from .parallel import forks, ordered_map
 from .pipeline import DetectorError, Pipeline
 from .stats import BatchCollector
 
@@ -500,7 +500,7 @@ def _results(
     errors: str,
     collect: dict[str, Any] | None = None,
 ) -> Iterator[BatchResult]:
-    if workers > 1 and _forks():
+    if workers > 1 and forks():
         preload(config.to_dict())
     try:
         yield from ordered_map(
@@ -512,13 +512,6 @@ def _results(
         )
     except BrokenProcessPool:
         raise WorkerDied("a worker process died (killed by the system, out of memory?)") from None
-
-
-def _forks() -> bool:
-    """Will the worker pool fork (and so share this process's memory)?"""
-    import multiprocessing as mp
-
-    return "fork" in mp.get_all_start_methods()
 
 
 class WorkerDied(RuntimeError):

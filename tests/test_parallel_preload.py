@@ -1,0 +1,54 @@
+"""Workers that fork share the models the parent loaded (cleaner.runner.preload)."""
+from __future__ import annotations
+
+import gc
+
+import orjson
+import pytest
+
+from cleaner import runner
+from cleaner.config import PipelineConfig
+from cleaner.detectors.base import _max_width
+from cleaner.parallel import forks
+
+ARTICLE = ("The council voted on Monday to close two of the city's libraries, and the mayor said the "
+           "decision had been taken with great reluctance after months of talks.")
+
+
+def _write(path, n):
+    with open(path, "wb") as f:
+        for i in range(n):
+            f.write(orjson.dumps({"id": i, "text": f"{ARTICLE} Story {i}.\nCopyright 2024 Example Media. "
+                                                   "All rights reserved."}) + b"\n")
+
+
+@pytest.mark.skipif(not forks(), reason="workers are not forked on this platform")
+def test_the_parent_preloads_once_before_forking_and_output_is_unchanged(tmp_path, monkeypatch):
+    calls = []
+    real = runner.preload
+    monkeypatch.setattr(runner, "preload", lambda cfg: (calls.append(cfg), real(cfg))[1])
+    inp = tmp_path / "in.jsonl"
+    _write(inp, 40)
+    outs = {}
+    for w in (1, 2):
+        out = tmp_path / f"o{w}.jsonl"
+        st = runner.run([str(inp)], str(out), PipelineConfig(), workers=w, batch_bytes=2000)
+        assert st.records_out == 40
+        outs[w] = out.read_bytes()
+    try:
+        assert len(calls) == 1  # only the 2-worker run, once
+        assert outs[1] == outs[2]
+        assert b"All rights reserved" not in outs[2]
+        assert gc.get_freeze_count() > 0  # the warmed-up objects are out of the collector's reach
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("pattern, width", [
+    (r"[^\w\n]{0,8}(?:about(?: us)?)[^\w\n]{0,8}", 24),
+    (r"(?:sitemap)|(?:site map)", 8),
+    (r"a+", 1 << 62),               # unbounded: never a reason to skip a line
+    (r"\p{L}{1,3}", 1 << 62),       # syntax only `regex` knows: treated as unbounded
+])
+def test_max_width_of_a_line_pattern(pattern, width):
+    assert min(_max_width(pattern), 1 << 62) == width
