@@ -91,6 +91,20 @@ def test_publisher_footer():
     assert spans("publisher_footer", "She wrote about us and our town for forty years, until her retirement last spring.") == []
 
 
+@pytest.mark.parametrize("line", ["Print", "Tweet", "Back to top", "» Contact us |", "Share on Facebook", "Sitemap"])
+def test_publisher_footer_link_lines_found_by_line_triggers_alone(line):
+    # these lines hold no [triggers] word, only [line_triggers]: found because they are short
+    assert spans("publisher_footer", f"The minister spoke on Tuesday about the budget.\n{line}\n")
+
+
+@pytest.mark.parametrize("text", [
+    "Print media share prices fell about 4% after the contact with regulators, analysts said on Monday.",
+    "Share the cake with everyone.",
+])
+def test_publisher_footer_keeps_prose_with_line_trigger_words(text):
+    assert spans("publisher_footer", text) == []
+
+
 # --------------------------------------------------------------- link_farm
 def test_link_farm_site_references():
     text = "Learn about rockets at SpaceWar.com Learn about missiles at SpaceWar.com All about ships at SpaceWar.com"
