@@ -42,6 +42,7 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 from ..document import Edit
 from .typos_edits import adjacent, osa_distance, pair_key, sound_key, substitution_kind
@@ -64,6 +65,9 @@ MIN_LEAD_UNCONFIRMED = 2.0
 #: A word two edits away that is this much commoner than the winner (a negative deficit)
 #: makes the token ambiguous ("whont": wont, but want is 100 times commoner).
 MAX_RIVAL2_DEFICIT = -1.5
+#: In running text, a fix by a changed vowel is dropped when another candidate at most
+#: this much less common is as natural a slip (see :func:`_vowel_rival`).
+VOWEL_RIVAL_DEFICIT = 2.0
 #: Bigram counts are Google Books counts; the list keeps pairs seen at least 6.4 million
 #: times, so an absent pair is smoothed as if seen half that often.
 CONTEXT_SMOOTHING = 3.2e6
@@ -705,8 +709,36 @@ def _decide_one(word: str, left: str | None, right: str | None, alone: bool) -> 
     r2 = _rival2_cached(word)
     if r2 is not None and r2[1] > z - MAX_RIVAL2_DEFICIT:
         return None
+    if not alone and slip == "wrong vowel" and _vowel_rival(word, z, scored[1:]):
+        return None
     ctx = f", context '{left or ''} _ {right or ''}' bigram count {count}" if count else ""
     return best, f"not in dictionary; {slip} of {best!r} (zipf {z:.1f} vs {c.token_zipf:.1f}{ctx}), {why}"
+
+
+def _vowel_rival(word: str, z: float, rivals: Sequence[tuple]) -> bool:
+    """True when a fix by a changed vowel has a rival at most ``VOWEL_RIVAL_DEFICIT``
+    less common that is as natural a misspelling: another vowel, the same sound, or a
+    doubled letter (ranning: running or raining; begger: bigger or beggar; defference:
+    difference or deference).  Writers confuse vowels by ear, so frequency does not say
+    which word was meant, and the bigram list seldom holds the rarer word's pairs.
+
+    >>> _vowel_rival("ranning", 5.2, [(0, "raining", 3.7, "sounds alike")])
+    True
+    >>> _vowel_rival("seperate", 4.8, [])
+    False
+    """
+    key = None
+    for t in rivals:
+        cand, zc, slip = t[1], t[2], t[3]
+        if zc < z - VOWEL_RIVAL_DEFICIT:
+            continue
+        if slip in ("wrong vowel", "doubled letter", "wrong letter (sounds alike)"):
+            return True
+        if key is None:
+            key = sound_key(word)
+        if sound_key(cand) == key:
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
