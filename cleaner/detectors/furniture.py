@@ -379,14 +379,14 @@ class PageFurniture(BaseDetector):
             for i in candidate_blocks(doc, self._cues):
                 cue[i if para_of is None else para_of[i]] = True
         # link words: whole short lines, not ending a sentence ("Home." in dialogue)
+        # (a line ending in "." "!" or "?" is not one, unless it ends in "...")
         nav = np.zeros(m, dtype=bool)
-        navset = self._nav
-        for k in np.flatnonzero(chars <= 40).tolist():
-            c = text[ends[k] - 1]
-            if c in ".!?" and not text[ends[k] - 3 : ends[k]] == "...":
-                continue
-            if low[starts[k] : ends[k]].strip(_NAV_STRIP) in navset:
-                nav[k] = True
+        dots = (ea >= 3) & (last_cp == 46) & (cp[np.maximum(ea - 2, 0)] == 46) & (cp[np.maximum(ea - 3, 0)] == 46)
+        ends_sentence = ((last_cp == 46) | (last_cp == 33) | (last_cp == 63)) & ~dots
+        ks = np.flatnonzero((chars <= 40) & ~ends_sentence)
+        if len(ks):
+            items = map(low.__getitem__, map(slice, sa[ks].tolist(), ea[ks].tolist()))
+            nav[ks] = np.fromiter(map(self._nav.__contains__, map(str.strip, items, repeat(_NAV_STRIP))), bool, len(ks))
         # blocks whose text occurs more than once in the page (a menu printed twice)
         keys = list(map(text.__getitem__, map(slice, starts, ends)))
         seen = Counter(keys)
