@@ -17,7 +17,9 @@ little.  So a word is changed only when every one of these holds:
   candidate dominates the other candidates, by frequency or, when frequencies are close,
   by the bigram counts of the neighbouring words ("to lauch air strikes" -> launch).  In
   running text frequency counts at half weight and a rival whose pair with a neighbour is
-  too rare to be in the bigram list gets the benefit of the doubt (:func:`_pairwise_lead`).
+  too rare to be in the bigram list gets the benefit of the doubt (:func:`_pairwise_lead`);
+* in running text, a fix that changes a vowel has no near-as-common rival that is as
+  natural a slip (:func:`_vowel_rival`: ranning is running or raining).
 
 A text that is one word alone (a word list entry) has no context to weigh, so rivals
 reached by refused edits weigh less and a sound-alike word two edits away may be the fix
