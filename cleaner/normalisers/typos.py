@@ -101,9 +101,14 @@ LANG_SAMPLE = 250
 # A whitespace-delimited chunk that is one lowercase word with ordinary punctuation around
 # it.  Anything else (hyphens, digits, @ / _ . inside, apostrophes, capitals) is left alone.
 _CHUNK = re.compile(r"[(\[\"'\u201c\u2018]*([a-z]{%d,40})[)\]\"'\u201d\u2019.,;:!?]*" % MIN_LEN)  # {,40}: no longer "word" is a typo, and its edit neighbours cost O(n^2)
-_CHUNKS = re.compile(r"^" + _CHUNK.pattern + r"$", re.M)
+# ... one per line of "\n"-joined chunks: the literal "\n" lets the engine skip to line starts
+# (search "\n" + "\n".join(chunks) + "\n")
+_CHUNKS = re.compile("\n" + _CHUNK.pattern + r"(?=\n)")
 # A line holding any of these is treated as code or markup and left alone.
 _CODE_LINE = re.compile(r"[{}<>`|\\]|==|=>|\(\)|;\s*$|^\s{4}|^\t|://|www\.|\bdef |\breturn\b|\bvar |\bfunction\b")
+# A substring of every match of _CODE_LINE that does not start at the text's start.
+_CODE_CUES = ("{", "}", "<", ">", "`", "|", "\\", "==", "=>", "()", ";", "://", "www.", "def ", "return", "var ",
+              "function")
 _ALPHA = re.compile(r"[A-Za-z]+")
 _TRIPLE = re.compile(r"([a-z])\1\1+")
 
@@ -863,7 +868,12 @@ def _first_occurrence(text: str, word: str, pos: int = 0) -> int:
 def _line_is_code(text: str, start: int, end: int) -> bool:
     ls = text.rfind("\n", 0, start) + 1
     le = text.find("\n", end)
-    return _CODE_LINE.search(text, ls, le if le != -1 else len(text)) is not None
+    stop = le if le != -1 else len(text)
+    if ls:  # ``^`` of _CODE_LINE matches only at the text's start: then the cues below cover it
+        line = text[ls:stop]
+        if not any(cue in line for cue in _CODE_CUES):
+            return False  # a few substring scans instead of the regex over a long line
+    return _CODE_LINE.search(text, ls, stop) is not None
 
 
 def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
@@ -883,7 +893,7 @@ def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
     if len(chunks) >= 20 and share < MIN_KNOWN_SHARE:
         return [], share, False  # mostly unknown chunks: not English (or not prose); skip the lookups
     # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
-    cores = set(_CHUNKS.findall("\n".join(rest))) - lx.protected
+    cores = set(_CHUNKS.findall("\n" + "\n".join(rest) + "\n")) - lx.protected
     if len(parts) == 1:
         return list(cores), share, True  # a word alone: two-edit fixes are open to it (decide)
     return [w for w in cores if _candidates(w) is not None], share, False
