@@ -122,17 +122,29 @@ class Document:
 
     @property
     def lang(self) -> str:
-        """ISO 639-1 code of the text's language: ``meta['lang']`` (or ``language``) when
-        the record carries one, else detected once (see :mod:`cleaner.lang`)."""
+        """ISO 639-1 code of the text's language: the record's declared language when it
+        carries one that can be read (``meta['lang']`` or ``language``: ``en``, ``en-US``,
+        ``eng``, ``deu,eng``, ``German``; see :func:`cleaner.lang.language_code`), else
+        detected once (see :mod:`cleaner.lang`)."""
         if self._lang is None:
-            given = self.meta.get("lang") or self.meta.get("language") if self.meta else None
-            if isinstance(given, str) and given:
-                self._lang = (given.split("-")[0].split("_")[0].lower(), 1.0)
+            code = self.declared_lang
+            if code is not None:
+                self._lang = (code, 1.0)
             else:
                 from .lang import detect_language
 
                 self._lang = detect_language(self.text)
         return self._lang[0]
+
+    @property
+    def declared_lang(self) -> str | None:
+        """The ISO 639-1 code of the language the record declares (``meta['lang']`` or
+        ``language``), or None when it declares none that can be read."""
+        if not self.meta:
+            return None
+        from .lang import language_code
+
+        return language_code(self.meta.get("lang") or self.meta.get("language"))
 
     @property
     def blocks(self) -> list[Block]:

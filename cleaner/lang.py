@@ -144,6 +144,56 @@ def _by_script(s: str) -> str | None:
     return "ko" if hangul >= thai else "th"
 
 
+@lru_cache(maxsize=1)
+def _declared_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(ISO 639-3 code -> ISO 639-1 code, lowercase jusText stoplist name -> ISO 639-1 code)."""
+    from .detectors.base import load_patterns
+
+    ps = load_patterns("furniture")
+    iso3 = {}
+    for line in ps.get("iso639_3"):
+        three, _, two = line.partition(" ")
+        iso3[three.strip()] = two.strip()
+    names = {}
+    for line in ps.get("languages"):
+        code, _, name = line.partition(" ")
+        names.setdefault(name.strip().lower(), code.strip())
+    return iso3, names
+
+
+_LIST_SEP = re.compile(r"[,;\s]+")
+
+
+def language_code(value: Any) -> str | None:
+    """The ISO 639-1 code of a record's *declared* language, or None when the value
+    cannot be read (cleaner then detects the language itself).
+
+    Dumps write it in many ways: ``en``, ``en-US``, ``pt_BR``; ISO 639-3 (``eng``, as in
+    Common Crawl's ``WARC-Identified-Content-Language``, which lists several: ``deu,eng``
+    means mostly German); or the English name of the language.
+
+    >>> [language_code(v) for v in ("en", "EN-us", "pt_BR", "eng", "deu,eng", "German")]
+    ['en', 'en', 'pt', 'en', 'de', 'de']
+    >>> [language_code(v) for v in ("", "und", "x-klingon", "English (UK)", None, 3)]
+    [None, None, None, 'en', None, None]
+    """
+    return _language_code(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=256)
+def _language_code(value: str) -> str | None:
+    first = _LIST_SEP.split(value.strip().lower(), maxsplit=1)[0]
+    if not first:
+        return None
+    iso3, names = _declared_tables()
+    if first in names:
+        return names[first]
+    primary = re.split(r"[-_]", first, maxsplit=1)[0]
+    if len(primary) == 2 and primary.isascii() and primary.isalpha():
+        return primary
+    return iso3.get(primary)
+
+
 def detect_language(text: str, max_chars: int = 1000) -> tuple[str, float]:
     """``(ISO 639-1 code, probability)``; ``("und", 0.0)`` when there are no letters
     or too few stoplist words to tell.

@@ -53,6 +53,16 @@ def _already_normal(text: str, form: str | None) -> bool:
     )
 
 
+def _takes_lang(fix: Any) -> bool:
+    """True when the fixer has a ``lang`` keyword (the record's declared language)."""
+    import inspect
+
+    try:
+        return "lang" in inspect.signature(fix).parameters
+    except (TypeError, ValueError):  # a builtin without a signature
+        return False
+
+
 class DetectorError(RuntimeError):
     """A detector raised on a document; the runner rejects that record with this reason."""
 
@@ -188,6 +198,14 @@ class Pipeline:
             pre.append(fixer)
         self._pre = pre
         self._post = [N.POST[name] for name in c.post]
+        # post fixers that take the record's declared language (``lang=``, the typo fixer)
+        takes = [_takes_lang(fix) for fix in self._post]
+
+        def post_lang(doc: Document) -> list[dict[str, str]]:
+            code = doc.declared_lang if any(takes) else None
+            return [{"lang": code} if t and code else {} for t in takes]
+
+        self._post_lang = post_lang
         # The fast path of normalise() knows what each of these fixers looks for; a new
         # PRE fixer switches it off until it is taught here.
         self._fast_clean = set(N.PRE) <= _KNOWN_PRE
@@ -302,10 +320,10 @@ class Pipeline:
             if spans:
                 raw, spans = self._fixed_point(text, meta, raw, spans, doc._lang, doc.memo)
             out = apply_spans(text, spans)
-            for fix in self._post:
-                out = fix(out, edits)
+            for fix, lang in zip(self._post, self._post_lang(doc)):
+                out = fix(out, edits, **lang)
         else:
             out = text
-            for fix in self._post:
-                fix(text, edits)
+            for fix, lang in zip(self._post, self._post_lang(doc)):
+                fix(text, edits, **lang)
         return Result(out, tuple(spans), tuple(edits or ()), text, tuple(raw))

@@ -68,3 +68,41 @@ def test_pathological_input_is_fast():
     t = time.perf_counter()
     detect_language(text)
     assert time.perf_counter() - t < 1.0
+
+
+# ---------------------------------------------------------------- declared languages
+from cleaner.document import Document  # noqa: E402
+from cleaner.lang import language_code  # noqa: E402
+
+
+@pytest.mark.parametrize("value, code", [
+    ("en", "en"), ("EN", "en"), ("en-US", "en"), ("pt_BR", "pt"), ("zh-Hant", "zh"),
+    ("eng", "en"), ("deu", "de"), ("ger", "de"), ("fra", "fr"), ("jpn", "ja"), ("cmn", "zh"),
+    ("deu,eng", "de"), ("eng, fra", "en"), ("rus;ukr", "ru"),
+    ("German", "de"), ("english", "en"), ("Norwegian_Bokmal", "nb"),
+])
+def test_language_code_reads_what_dumps_write(value, code):
+    assert language_code(value) == code
+
+
+@pytest.mark.parametrize("value", ["", "   ", "und", "x-klingon", "zzz", "1", None, 3, ["en"]])
+def test_language_code_unreadable_means_detect(value):
+    assert language_code(value) is None
+
+
+def test_every_iso639_3_entry_maps_to_a_known_language():
+    from cleaner.detectors.base import load_patterns
+
+    ps = load_patterns("furniture")
+    known = {line.split()[0] for line in ps.get("languages")} | {"zh", "ja", "th", "ko"}
+    for line in ps.get("iso639_3"):
+        three, two = line.split()
+        assert len(three) == 3 and two in known, line
+
+
+def test_document_lang_uses_the_declared_language_else_detects():
+    german = CASES[1][1]
+    assert Document(german, {"language": "deu"}).lang == "de"
+    assert Document(german, {"lang": "eng"}).lang == "en"  # the record's word is taken
+    assert Document(german, {"language": "und"}).lang == "de"  # unreadable: detected
+    assert Document(german, {}).lang == "de"

@@ -236,3 +236,27 @@ def test_sound_key_keeps_other_sounds_apart(a, b):
     from cleaner.normalisers.typos_edits import sound_key
 
     assert sound_key(a) != sound_key(b)
+
+
+SENTENCE = "Russia sent in its warplanes to lauch air strikes at the request of Syria, officials said on Wednesday."
+
+
+@pytest.mark.parametrize("meta, fixed", [
+    ({}, True), ({"language": "eng"}, True), ({"lang": "en-GB"}, True), ({"language": "und"}, True),
+    ({"language": "fra"}, False), ({"lang": "de"}, False), ({"language": "deu,eng"}, False),
+])
+def test_declared_language_of_the_record(meta, fixed, tmp_path):
+    """A record that declares a language other than English is not given English fixes;
+    one that declares English (or nothing readable) is."""
+    res = cleaner.Pipeline().clean(cleaner.Document(SENTENCE, meta))
+    assert ("to launch air" in res.text) is fixed
+    # the same through the CLI, where the record's own fields are its metadata
+    from cleaner.cli import main
+    from click.testing import CliRunner
+
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text(json.dumps({"id": 1, "text": SENTENCE, **meta}) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, [str(inp), "-o", str(out), "--workers", "1"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    assert ("to launch air" in rec["text"]) is fixed

@@ -4,7 +4,8 @@ Precision comes first: a wrong "correction" corrupts good data, a missed typo co
 little.  So a word is changed only when every one of these holds:
 
 * the text is English (:func:`cleaner.lang.detect_language`, asked only when there is a
-  candidate fix, so most documents never pay for it);
+  candidate fix, so most documents never pay for it; in the pipeline, a record that
+  declares its language is taken at its word: see ``lang``);
 * the token is all lowercase ASCII letters (3 or more), stands alone (no digit, ``@``,
   ``/``, ``_``, ``.``, hyphen or apostrophe-joined letters at either side), and its line
   does not look like code or markup;
