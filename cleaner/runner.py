@@ -309,6 +309,7 @@ def process_batch(batch: Batch) -> BatchResult:
         kind = ""
         exact = True
         html_text = None
+        wet_text = None  # the text of a WET record (cleaner/warc.py), cleaned in text mode
         if oversize and k in oversize:
             reason, kind = oversize[k], "record over the size limit"
         else:
@@ -324,6 +325,8 @@ def process_batch(batch: Batch) -> BatchResult:
             else:
                 if type(rec) is not dict:
                     reason = kind = f"not a JSON object ({type(rec).__name__})"
+                elif _warc.TEXT_KEY in rec and type(rec[_warc.TEXT_KEY]) is str:
+                    wet_text = rec.pop(_warc.TEXT_KEY)
                 elif html_mode or _warc.HTML_KEY in rec or _warc.REJECT_KEY in rec:
                     html_text, reason, kind = html_record_text(rec, cfg.html_field)  # HTML mode
                 elif field_ not in rec:
@@ -331,7 +334,7 @@ def process_batch(batch: Batch) -> BatchResult:
                 elif type(rec[field_]) is not str:
                     reason = kind = f"text field {field_!r} is {type(rec[field_]).__name__}, not a string"
         if reason is None:
-            text = rec[field_] if html_text is None else html_text
+            text = html_text if html_text is not None else wet_text if wet_text is not None else rec[field_]
             if not exact:
                 try:
                     text.encode("utf-8")

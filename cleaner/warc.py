@@ -12,7 +12,18 @@ is not an HTML page (an image, a PDF, a redirect, an HTTP error) becomes a line 
 ``REJECT_KEY`` with the reason, and the runner sends it to the rejects file.  Other
 record types (``warcinfo``, ``request``, ``metadata``) are not documents and are skipped.
 
-The record numbers the runner reports as "line" numbers count the response records.
+A WET file (Common Crawl's extracted text: ``conversion`` records) is read the same way:
+each conversion record becomes a text record::
+
+    {"url": ..., "date": ..., "record_id": ..., "content_type": "text/plain",
+     "language": "eng,fra", "<TEXT_KEY>": "<text>"}
+
+and the runner cleans that text (text mode) into the text field.  ``language`` is the
+record's ``WARC-Identified-Content-Language`` when it has one; cleaner reads it as the
+record's declared language (:func:`cleaner.lang.language_code`).
+
+The record numbers the runner reports as "line" numbers count the response and
+conversion records.
 Reading needs one of the optional packages ``fastwarc`` (preferred, fast) or
 ``warcio`` (``pip install 'cleaner[warc]'``).
 """
@@ -28,6 +39,8 @@ from .io import InputError, open_input
 HTML_KEY = "_cleaner_html"
 #: the JSON key carrying a reject reason for a record that is not a page
 REJECT_KEY = "_cleaner_reject"
+#: the JSON key under which a WET record's text travels to the worker
+TEXT_KEY = "_cleaner_text"
 #: pages bigger than this (bytes of payload) are rejected rather than parsed
 MAX_PAYLOAD = 20 << 20
 
@@ -84,6 +97,19 @@ def record_line(
     return _line(meta)
 
 
+def conversion_line(url: str, date: str | None, record_id: str | None, content_type: str,
+                    language: str | None, payload: bytes) -> bytes:
+    """The JSON line for one conversion record of a WET file (its text, or a reject)."""
+    meta: dict[str, Any] = {"url": url, "date": date, "record_id": record_id, "content_type": content_type}
+    if language:
+        meta["language"] = language
+    if len(payload) > MAX_PAYLOAD:
+        meta[REJECT_KEY] = f"text of {len(payload):,} bytes is over the {MAX_PAYLOAD:,}-byte limit"
+    else:
+        meta[TEXT_KEY] = payload.decode("utf-8", errors="replace")
+    return _line(meta)
+
+
 class _Truncated(Exception):
     pass
 
@@ -131,12 +157,25 @@ def _block_line(url: str, date: str | None, record_id: str | None, block: bytes,
     return record_line(url, date, record_id, status, ctype, body)
 
 
+def _text_line(h: Any, record_id: str | None, block: bytes, declared: int | None) -> bytes:
+    """A conversion record (WET text) from its WARC headers ``h`` (``h.get(name)``)."""
+    if declared is not None and len(block) < declared and len(block) <= MAX_PAYLOAD:
+        raise _Truncated(f"record {record_id or h.get('WARC-Target-URI')!r} is truncated "
+                         f"({len(block):,} of {declared:,} bytes)")
+    return conversion_line(h.get("WARC-Target-URI") or "", h.get("WARC-Date"), record_id,
+                           h.get("Content-Type") or "", h.get("WARC-Identified-Content-Language"), block)
+
+
 def _fastwarc(f: Any) -> Iterator[bytes]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    for rec in ArchiveIterator(f, record_types=WarcRecordType.response, parse_http=False):
+    types = WarcRecordType.response | WarcRecordType.conversion
+    for rec in ArchiveIterator(f, record_types=types, parse_http=False):
         h = rec.headers
         block = rec.reader.read(MAX_PAYLOAD + 65536)
+        if rec.record_type == WarcRecordType.conversion:
+            yield _text_line(h, rec.record_id, block, rec.content_length)
+            continue
         yield _block_line(h.get("WARC-Target-URI") or "", h.get("WARC-Date"), rec.record_id, block, rec.content_length)
 
 
@@ -144,7 +183,7 @@ def _warcio(f: Any) -> Iterator[bytes]:
     from warcio.archiveiterator import ArchiveIterator
 
     for rec in ArchiveIterator(f, no_record_parse=True):
-        if rec.rec_type != "response":
+        if rec.rec_type not in ("response", "conversion"):
             continue
         h = rec.rec_headers
         block = rec.raw_stream.read(MAX_PAYLOAD + 65536)
@@ -152,8 +191,18 @@ def _warcio(f: Any) -> Iterator[bytes]:
             declared = int(h.get_header("Content-Length") or "")
         except ValueError:
             declared = None
+        if rec.rec_type == "conversion":
+            yield _text_line(_Headers(h), h.get_header("WARC-Record-ID"), block, declared)
+            continue
         yield _block_line(h.get_header("WARC-Target-URI") or "", h.get_header("WARC-Date"),
                           h.get_header("WARC-Record-ID"), block, declared)
+
+
+class _Headers:
+    """warcio's headers with fastwarc's ``get(name)``."""
+
+    def __init__(self, h: Any) -> None:
+        self.get = h.get_header
 
 
 def backend() -> str | None:
@@ -168,7 +217,8 @@ def backend() -> str | None:
 
 
 def iter_warc_lines(path: str, reader: str | None = None) -> Iterator[bytes]:
-    """One JSON line (bytes, with ``\\n``) per response record of the WARC file ``path``.
+    """One JSON line (bytes, with ``\\n``) per response or conversion record of the WARC
+    (or WET) file ``path``.
 
     Raises :class:`InputError` when no WARC reader is installed or the file is damaged.
     """

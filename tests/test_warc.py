@@ -126,3 +126,78 @@ def test_truncated_warc_is_an_input_error(tmp_path, gz):
     r = CliRunner().invoke(main, [str(p), "-o", str(tmp_path / "o.jsonl"), "--workers", "1"])
     assert r.exit_code != 0 and "damaged WARC" in r.output
     assert not (tmp_path / "o.jsonl").exists()  # no half output passes for a whole one
+
+
+# ---------------------------------------------------------------- WET: conversion records
+WET_TEXT = (
+    "Home | News | Sport | Contact\n"
+    "Village café reopens after the winter\n"
+    f"{PROSE * 2}The council said the decison to reopen was taken after months of talks with the owners.\n"
+    "Copyright 2024 Example Media. All rights reserved.\n"
+)
+
+
+def write_wet(path, gz=True):
+    with open(path, "wb") as f:
+        w = WARCWriter(f, gzip=gz)
+        w.write_record(w.create_warcinfo_record("test.warc.wet.gz", {"software": "cleaner tests"}))
+
+        def conversion(url, text, language=None):
+            headers = {"Content-Type": "text/plain"}
+            if language:
+                headers["WARC-Identified-Content-Language"] = language
+            w.write_record(w.create_warc_record(url, "conversion", payload=io.BytesIO(text.encode("utf-8")),
+                                                warc_headers_dict=headers))
+
+        conversion("http://a.test/1", WET_TEXT, "eng")
+        conversion("http://a.test/2", WET_TEXT, "fra,eng")  # declared French: no English typo fixes
+        conversion("http://a.test/3", WET_TEXT)
+
+
+def test_wet_through_the_cli(tmp_path):
+    p = tmp_path / "crawl.warc.wet.gz"
+    write_wet(p)
+    assert warc.is_warc(str(p))
+    out = tmp_path / "out.jsonl"
+    r = run_cli(p, "-o", out, "--workers", "1")
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [x["url"] for x in rows] == ["http://a.test/1", "http://a.test/2", "http://a.test/3"]
+    assert set(rows[0]) == {"url", "date", "record_id", "content_type", "language", "text"}
+    assert "language" not in rows[2]
+    assert [x.get("language") for x in rows] == ["eng", "fra,eng", None]
+    for row in rows:  # cleaned in text mode: the article stays, the copyright line goes
+        assert PROSE.strip() in row["text"] and "Village café reopens" in row["text"]
+        assert "All rights reserved" not in row["text"]
+        assert "_cleaner_text" not in row
+    assert "the decision to reopen" in rows[0]["text"] and "the decision to reopen" in rows[2]["text"]
+    assert "the decison to reopen" in rows[1]["text"]  # the record says French
+
+
+def test_wet_both_readers_agree(tmp_path):
+    p = tmp_path / "crawl.warc.wet"
+    write_wet(p, gz=False)
+    lines = {}
+    for reader in ("fastwarc", "warcio"):
+        try:
+            __import__(reader)
+        except ImportError:
+            continue
+        lines[reader] = [json.loads(x) for x in warc.iter_warc_lines(str(p), reader=reader)]
+        assert [x[warc.TEXT_KEY] for x in lines[reader]] == [WET_TEXT] * 3
+    if len(lines) == 2:
+        assert lines["fastwarc"] == lines["warcio"]
+
+
+def test_truncated_wet_is_an_input_error(tmp_path):
+    whole = tmp_path / "whole.wet"
+    write_wet(whole, gz=False)
+    p = tmp_path / "cut.wet"
+    p.write_bytes(whole.read_bytes()[:-100])  # the last record loses its end
+    for reader in ("fastwarc", "warcio"):
+        try:
+            __import__(reader)
+        except ImportError:
+            continue
+        with pytest.raises(InputError, match="damaged WARC"):
+            list(warc.iter_warc_lines(str(p), reader=reader))
