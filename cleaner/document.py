@@ -123,9 +123,9 @@ class Document:
     @property
     def lang(self) -> str:
         """ISO 639-1 code of the text's language: the record's declared language when it
-        carries one that can be read (``meta['lang']`` or ``language``: ``en``, ``en-US``,
-        ``eng``, ``deu,eng``, ``German``; see :func:`cleaner.lang.language_code`), else
-        detected once (see :mod:`cleaner.lang`)."""
+        carries one that can be read (:attr:`declared_lang`: ``en``, ``en-US``, ``eng``,
+        ``deu,eng``, ``German``; see :func:`cleaner.lang.language_code`), else detected
+        once (see :mod:`cleaner.lang`)."""
         if self._lang is None:
             code = self.declared_lang
             if code is not None:
@@ -139,12 +139,19 @@ class Document:
     @property
     def declared_lang(self) -> str | None:
         """The ISO 639-1 code of the language the record declares (``meta['lang']`` or
-        ``language``), or None when it declares none that can be read."""
-        if not self.meta:
+        ``language``, or the same keys of a nested ``metadata`` dict, as datatrove's JSONL
+        writer puts them), or None when it declares none that can be read."""
+        meta = self.meta
+        if not meta:
             return None
         from .lang import language_code
 
-        return language_code(self.meta.get("lang") or self.meta.get("language"))
+        given = meta.get("lang") or meta.get("language")
+        if given is None:
+            nested = meta.get("metadata")
+            if isinstance(nested, Mapping):
+                given = nested.get("lang") or nested.get("language")
+        return language_code(given)
 
     @property
     def blocks(self) -> list[Block]:

@@ -106,3 +106,12 @@ def test_document_lang_uses_the_declared_language_else_detects():
     assert Document(german, {"lang": "eng"}).lang == "en"  # the record's word is taken
     assert Document(german, {"language": "und"}).lang == "de"  # unreadable: detected
     assert Document(german, {}).lang == "de"
+
+
+def test_declared_language_in_nested_metadata():
+    """datatrove's JSONL writer nests the language under ``metadata``."""
+    german = CASES[1][1]
+    assert Document(german, {"metadata": {"language": "eng"}}).declared_lang == "en"
+    assert Document(german, {"metadata": {"lang": "fr"}, "id": 3}).lang == "fr"
+    assert Document(german, {"metadata": "not a dict"}).declared_lang is None
+    assert Document(german, {"lang": "de", "metadata": {"language": "en"}}).declared_lang == "de"  # top level first
