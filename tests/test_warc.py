@@ -82,11 +82,7 @@ def test_uncompressed_warc_and_both_readers_agree(tmp_path):
     write_warc(p, gz=False)
     assert warc.is_warc(str(p))
     lines = {}
-    for reader in ("fastwarc", "warcio"):
-        try:
-            __import__(reader)
-        except ImportError:
-            continue
+    for reader in _readers():
         lines[reader] = [json.loads(x) for x in warc.iter_warc_lines(str(p), reader=reader)]
         assert [x["url"] for x in lines[reader]] == ["http://a.test/1", "http://a.test/logo.png", "http://a.test/old", "http://a.test/2"]
         assert "Café reopens" in lines[reader][0][warc.HTML_KEY]
@@ -110,17 +106,26 @@ def test_missing_reader_gives_a_clear_error(warc_file, tmp_path, monkeypatch):
     assert r.exit_code != 0 and "cleaner[warc]" in r.output
 
 
-@pytest.mark.parametrize("gz", [False, True])
-def test_truncated_warc_is_an_input_error(tmp_path, gz):
-    whole = tmp_path / "whole.warc"
-    write_warc(whole, gz=gz)
-    p = tmp_path / "cut.warc"
-    p.write_bytes(whole.read_bytes()[:-200])  # the last record loses its end
+def _readers() -> list[str]:
+    """The WARC readers installed here."""
+    out = []
     for reader in ("fastwarc", "warcio"):
         try:
             __import__(reader)
         except ImportError:
             continue
+        out.append(reader)
+    return out
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("kind", ["warc", "wet"])
+def test_truncated_warc_is_an_input_error(tmp_path, gz, kind):
+    whole = tmp_path / "whole.warc"
+    (write_warc if kind == "warc" else write_wet)(whole, gz=gz)
+    p = tmp_path / "cut.warc"
+    p.write_bytes(whole.read_bytes()[:-100])  # the last record loses its end
+    for reader in _readers():
         with pytest.raises(InputError, match="damaged WARC"):
             list(warc.iter_warc_lines(str(p), reader=reader))
     r = CliRunner().invoke(main, [str(p), "-o", str(tmp_path / "o.jsonl"), "--workers", "1"])
@@ -178,26 +183,9 @@ def test_wet_both_readers_agree(tmp_path):
     p = tmp_path / "crawl.warc.wet"
     write_wet(p, gz=False)
     lines = {}
-    for reader in ("fastwarc", "warcio"):
-        try:
-            __import__(reader)
-        except ImportError:
-            continue
+    for reader in _readers():
         lines[reader] = [json.loads(x) for x in warc.iter_warc_lines(str(p), reader=reader)]
         assert [x[warc.TEXT_KEY] for x in lines[reader]] == [WET_TEXT] * 3
     if len(lines) == 2:
         assert lines["fastwarc"] == lines["warcio"]
 
-
-def test_truncated_wet_is_an_input_error(tmp_path):
-    whole = tmp_path / "whole.wet"
-    write_wet(whole, gz=False)
-    p = tmp_path / "cut.wet"
-    p.write_bytes(whole.read_bytes()[:-100])  # the last record loses its end
-    for reader in ("fastwarc", "warcio"):
-        try:
-            __import__(reader)
-        except ImportError:
-            continue
-        with pytest.raises(InputError, match="damaged WARC"):
-            list(warc.iter_warc_lines(str(p), reader=reader))
