@@ -18,6 +18,9 @@ from .io import InputError
 from .runner import MAX_RECORD_BYTES, Interrupted, WorkerDied, default_workers, run, run_shards
 
 DEFAULT_COMMAND = "run"
+#: after Ctrl-C or SIGTERM the command ends within this many seconds, even if stopping the
+#: worker pool hangs (see cleaner.runner.interruptible); the clean-up takes well under 1 s
+FORCE_EXIT_AFTER = 20.0
 
 
 class DefaultGroup(click.Group):
@@ -186,12 +189,13 @@ def run_cmd(
     limit = max_record_bytes if max_record_bytes and max_record_bytes > 0 else None
     try:
         if folder:
-            rep = run_shards(inputs[0], output, cfg, workers=n, progress=show, strict=strict, max_record_bytes=limit)
+            rep = run_shards(inputs[0], output, cfg, workers=n, progress=show, strict=strict, max_record_bytes=limit,
+                             force_exit_after=FORCE_EXIT_AFTER)
             st = rep.stats
         else:
             st = run(list(inputs), output, cfg, workers=n, rejects=rejects, progress=show,
                      stderr_rejects=rejects is None, strict=strict, max_record_bytes=limit,
-                     collect=collect)
+                     collect=collect, force_exit_after=FORCE_EXIT_AFTER)
     except (InputError, WorkerDied) as exc:
         _fail(str(exc), 1)
         return

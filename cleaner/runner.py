@@ -471,10 +471,16 @@ class _Progress:
 
 
 @contextlib.contextmanager
-def interruptible() -> Iterator[None]:
+def interruptible(force_exit_after: float | None = None) -> Iterator[None]:
     """While the block runs, SIGTERM and SIGINT raise :class:`Interrupted` in the main
     thread, so that outputs are discarded (never half-written) and workers stopped.
-    Handlers a caller installed are left alone; outside the main thread this is a no-op."""
+    Handlers a caller installed are left alone; outside the main thread this is a no-op.
+
+    ``force_exit_after`` (the CLI sets it; a library caller's process is its own): once
+    a signal has arrived, the process ends with ``128 + signal`` after that many seconds
+    even if the clean-up, or the interpreter's exit, hangs.  A worker killed at the wrong
+    moment can leave ``ProcessPoolExecutor``'s manager thread waiting forever, and the
+    interpreter joins that thread, without a timeout, when it exits."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -484,6 +490,8 @@ def interruptible() -> Iterator[None]:
     def handler(signum: int, frame: Any) -> None:
         for s in sigs:  # a second signal must not cut the clean-up short
             signal.signal(s, signal.SIG_IGN)
+        if force_exit_after is not None:
+            _exit_later(force_exit_after, 128 + signum)
         raise Interrupted(signum)
 
     old = {s: signal.signal(s, handler) for s in sigs}
@@ -492,6 +500,21 @@ def interruptible() -> Iterator[None]:
     finally:
         for s, h in old.items():
             signal.signal(s, h)
+
+
+def _exit_later(seconds: float, code: int) -> None:
+    """End the process with ``code`` in ``seconds`` from now, whatever it is doing then."""
+
+    def run() -> None:
+        time.sleep(seconds)
+        try:
+            sys.stderr.write(f"clean: the clean-up after the interruption took over {seconds:g} s; exiting\n")
+            sys.stderr.flush()
+        except Exception:  # noqa: BLE001 - stderr may be gone; exit regardless
+            pass
+        os._exit(code)
+
+    threading.Thread(target=run, name="cleaner-force-exit", daemon=True).start()
 
 
 def _results(
@@ -539,6 +562,7 @@ def run(
     strict: bool = False,
     max_record_bytes: int | None = MAX_RECORD_BYTES,
     collect: Any = None,
+    force_exit_after: float | None = None,
 ) -> Stats:
     """Clean ``inputs`` into ``output`` (atomic) and bad lines into ``rejects``; with
     ``rejects=None`` they go to stderr when ``stderr_rejects`` is set (else they are only
@@ -555,7 +579,7 @@ def run(
         check_readable(src)
     total = Stats()
     prog = _Progress(progress)
-    with interruptible():
+    with interruptible(force_exit_after):
         rej_cm = AtomicOutput(rejects, keep_empty=False) if rejects else None
         with AtomicOutput(output) as out:
             rej_f = rej_cm.__enter__() if rej_cm else None
@@ -710,6 +734,7 @@ def run_shards(
     batch_bytes: int = BATCH_BYTES,
     strict: bool = False,
     max_record_bytes: int | None = MAX_RECORD_BYTES,
+    force_exit_after: float | None = None,
 ) -> ShardReport:
     """Clean every shard of ``in_dir`` into the same relative path under ``out_dir``
     (rejects beside it, ``<output>.rejects.jsonl``), one worker pool for all shards.
@@ -733,7 +758,7 @@ def run_shards(
             todo[src] = dst
     prog = _Progress(progress)
     running = Stats()
-    with interruptible():
+    with interruptible(force_exit_after):
         gen = _results(list(todo), config, workers, batch_bytes, max_record_bytes, "batch")
         cur: _ShardOut | None = None
         try:

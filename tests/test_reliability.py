@@ -470,3 +470,40 @@ def test_a_killed_worker_ends_the_run_with_a_clear_error(tmp_path):
     assert rc == 1 and "worker process died" in done.stderr, done.stderr
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
     assert not out.exists() and no_tmp_files(tmp_path)
+
+
+def test_force_exit_ends_a_process_whose_clean_up_hangs(tmp_path):
+    """The CLI's watchdog: once interrupted, the process ends with 128 + signal even if
+    something in the clean-up never returns (here: a sleep standing in for a hung join)."""
+    script = tmp_path / "hang.py"
+    script.write_text(
+        "import os, signal, sys, time\n"
+        "from cleaner.runner import Interrupted, interruptible\n"
+        "try:\n"
+        "    with interruptible(force_exit_after=1.0):\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        time.sleep(5)\n"
+        "except Interrupted:\n"
+        "    time.sleep(60)  # a clean-up that hangs\n",
+        encoding="utf-8",
+    )
+    t0 = time.monotonic()
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 128 + signal.SIGTERM, r.stderr
+    assert time.monotonic() - t0 < 20
+    assert "took over 1 s; exiting" in r.stderr
+
+
+def test_interruptible_without_force_exit_leaves_the_process_alone():
+    """A library caller's process is its own: no watchdog unless asked for."""
+    import threading
+
+    from cleaner.runner import Interrupted, interruptible
+
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        pytest.skip("this test process has its own SIGTERM handler")
+    with pytest.raises(Interrupted):
+        with interruptible():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+    assert not any(t.name == "cleaner-force-exit" for t in threading.enumerate())
