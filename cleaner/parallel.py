@@ -63,6 +63,14 @@ def ordered_map(
             f.cancel()
         procs = [] if ok else list((getattr(ex, "_processes", None) or {}).values())
         if not ok:
+            # The batches still being written to the workers' queue are dropped: its
+            # feeder thread may be blocked writing to a pipe that no worker will read
+            # again, and the pool's manager thread (and, at exit, the interpreter)
+            # would wait for that thread forever (CPython fixed this for Windows only,
+            # gh-107219).
+            call_queue = getattr(ex, "_call_queue", None)
+            if call_queue is not None:
+                call_queue.cancel_join_thread()
             # interrupted, or the consumer stopped early: stop the workers now rather
             # than after their current batch (they take SIGTERM's default action)
             for p in procs:
