@@ -14,6 +14,7 @@ their edits have offsets into the input of the fixer that made them.
 """
 from __future__ import annotations
 
+import inspect
 import re
 import unicodedata
 from bisect import bisect_right
@@ -55,8 +56,6 @@ def _already_normal(text: str, form: str | None) -> bool:
 
 def _takes_lang(fix: Any) -> bool:
     """True when the fixer has a ``lang`` keyword (the record's declared language)."""
-    import inspect
-
     try:
         return "lang" in inspect.signature(fix).parameters
     except (TypeError, ValueError):  # a builtin without a signature
@@ -198,14 +197,8 @@ class Pipeline:
             pre.append(fixer)
         self._pre = pre
         self._post = [N.POST[name] for name in c.post]
-        # post fixers that take the record's declared language (``lang=``, the typo fixer)
-        takes = [_takes_lang(fix) for fix in self._post]
-
-        def post_lang(doc: Document) -> list[dict[str, str]]:
-            code = doc.declared_lang if any(takes) else None
-            return [{"lang": code} if t and code else {} for t in takes]
-
-        self._post_lang = post_lang
+        # which post fixers take the record's declared language (``lang=``: the typo fixer)
+        self._post_lang = [_takes_lang(fix) for fix in self._post]
         # The fast path of normalise() knows what each of these fixers looks for; a new
         # PRE fixer switches it off until it is taught here.
         self._fast_clean = set(N.PRE) <= _KNOWN_PRE
@@ -320,10 +313,12 @@ class Pipeline:
             if spans:
                 raw, spans = self._fixed_point(text, meta, raw, spans, doc._lang, doc.memo)
             out = apply_spans(text, spans)
-            for fix, lang in zip(self._post, self._post_lang(doc)):
-                out = fix(out, edits, **lang)
         else:
             out = text
-            for fix, lang in zip(self._post, self._post_lang(doc)):
-                fix(text, edits, **lang)
+        lang = doc.declared_lang if any(self._post_lang) else None
+        for fix, takes_lang in zip(self._post, self._post_lang):
+            # annotate mode: the fixers' edits are reported, not applied
+            fixed = fix(out, edits, lang=lang) if takes_lang and lang else fix(out, edits)
+            if mode == "delete":
+                out = fixed
         return Result(out, tuple(spans), tuple(edits or ()), text, tuple(raw))

@@ -189,3 +189,19 @@ def test_wet_both_readers_agree(tmp_path):
     if len(lines) == 2:
         assert lines["fastwarc"] == lines["warcio"]
 
+
+
+def test_oversize_wet_record_goes_to_rejects_with_its_reason(tmp_path, monkeypatch):
+    """Nothing is lost: a WET record over the size limit is in the rejects file, with why."""
+    monkeypatch.setattr(warc, "MAX_PAYLOAD", 100)
+    p = tmp_path / "crawl.warc.wet.gz"
+    write_wet(p)
+    out = tmp_path / "out.jsonl"
+    r = run_cli(p, "-o", out, "--workers", "1")  # one worker: in this process, patched
+    assert r.exit_code == 0, r.output
+    assert out.read_text(encoding="utf-8") == ""
+    rej = [json.loads(x) for x in (tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines()]
+    size = len(WET_TEXT.encode("utf-8"))
+    assert [x["line"] for x in rej] == [1, 2, 3]
+    assert {x["reason"] for x in rej} == {f"text of {size:,} bytes is over the 100-byte limit"}
+    assert all("_cleaner_text" not in x.get("raw", "") for x in rej)

@@ -726,8 +726,8 @@ def _decide_one(word: str, left: str | None, right: str | None, alone: bool) -> 
 def _vowel_rival(word: str, z: float, rivals: Sequence[tuple]) -> bool:
     """True when a fix by a changed vowel has a rival at most ``VOWEL_RIVAL_DEFICIT``
     less common that is as natural a misspelling: another vowel, the same sound, or a
-    doubled letter (ranning: running or raining; begger: bigger or beggar; defference:
-    difference or deference).  Writers confuse vowels by ear, so frequency does not say
+    doubled letter (ranning: running or raining; begger: bigger or beggar; amuzing:
+    amazing or amusing).  Writers confuse vowels by ear, so frequency does not say
     which word was meant, and the bigram list seldom holds the rarer word's pairs.
 
     >>> _vowel_rival("ranning", 5.2, [(0, "raining", 3.7, "sounds alike")])
