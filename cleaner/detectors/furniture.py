@@ -53,6 +53,11 @@ from ..document import Block, Document, Span
 from ..registry import register
 from .base import BaseDetector, candidate_blocks, load_patterns
 
+try:  # the compiled per-block counts (setup.py builds them when a C compiler is there)
+    from . import _furniture_fast
+except ImportError:  # pragma: no cover - an install without the extension: the numpy path
+    _furniture_fast = None
+
 GOOD, BAD = "good", "bad"
 
 # Menu separators: a bar, bullet, guillemet, slash or dash between spaces, or a bar or
@@ -83,6 +88,13 @@ def _codes(lang: str) -> dict[str, int]:
         out[w] = out[w.capitalize()] = out[w.upper()] = 1
     out["\x00"] = 2
     return out
+
+
+@lru_cache(maxsize=None)
+def _stop_table(lang: str) -> "_furniture_fast.StopTable":
+    """The stopword tokens of ``lang`` as :func:`_codes` writes them (as written,
+    capitalised, in capitals), as the compiled counts' hash table."""
+    return _furniture_fast.StopTable(frozenset(w for w, c in _codes(lang).items() if c == 1))
 
 
 @lru_cache(maxsize=1)
@@ -245,6 +257,9 @@ class PageFurniture(BaseDetector):
         self._end_lut = np.zeros(0x10000, dtype=bool)
         self._end_lut[[ord(c) for c in self._end if ord(c) < 0x10000]] = True
         self._cues = _cue_triggers()
+        #: use the compiled counts when they are built (False: the numpy path, which gives
+        #: the same integers; the tests compare the two)
+        self._compiled = _furniture_fast is not None
 
     # ------------------------------------------------------------------ stage 0
     def _group(self, doc: Document, stop: frozenset[str], cjk: bool) -> tuple[list[int], list[int]]:
@@ -293,27 +308,13 @@ class PageFurniture(BaseDetector):
         return firsts, lasts
 
     # ------------------------------------------------------------------ stage 1
-    def _features(self, doc: Document, pg: "_Page", stop: frozenset[str], cjk: bool) -> np.ndarray:
-        """The raw features of every block, then the stage-1 matrix (``STAGE1``: one row
-        a feature, one column a block; the block itself, its two neighbours and a window
-        of three on each side).  Words, stopwords, capitalised words, digits and commas
-        are counted over the whole text at once (one ``str.split``, code-point arrays,
-        per-line sums in numpy); only the few blocks that hold a separator, a URL cue or
-        a notice cue, and the short ones (link words), are looked at one by one."""
+    def _counts(self, doc: Document, sa: np.ndarray, ea: np.ndarray, cjk: bool) -> tuple[np.ndarray, ...]:
+        """Per block: words, stopwords (function characters for Chinese and Japanese),
+        digits, capitals at a word's start, commas, and the code points of its first and
+        last three characters; counted over the whole text at once (one ``str.split``,
+        code-point arrays, per-line sums in numpy).  The compiled ``block_counts``
+        (``_furniture_fast``) returns the same integers for text that is not CJK."""
         text = doc.text
-        low = doc.lower
-        blocks = doc.blocks
-        lo, hi = (self.cjk_length_low, self.cjk_length_high) if cjk else (self.length_low, self.length_high)
-        first, last = pg.first, pg.last
-        m = len(first)
-        if m == len(blocks):
-            starts = list(map(_START, blocks))
-            ends = list(map(_END, blocks))
-        else:
-            starts = [blocks[i].start for i in first]
-            ends = [blocks[i].end for i in last]
-        pg.start, pg.end = starts, ends
-        sa, ea = np.array(starts), np.array(ends)
         # per raw line (text split at "\n") sums, then per block by prefix sums
         cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         nl = cp == 10
@@ -350,11 +351,40 @@ class PageFurniture(BaseDetector):
                                 | ((cp >= 0x410) & (cp <= 0x42F)))
         titles = per_block(np.bincount(lines_of_chars[capital], minlength=nlines))
         commas = per_block(np.bincount(lines_of_chars[cp == 44], minlength=nlines))
+        return (words, stops, digit_chars, titles, commas, cp[sa], cp[ea - 1], cp[np.maximum(ea - 2, 0)],
+                cp[np.maximum(ea - 3, 0)])
+
+    def _features(self, doc: Document, pg: "_Page", stop: frozenset[str], cjk: bool) -> np.ndarray:
+        """The raw features of every block, then the stage-1 matrix (``STAGE1``: one row
+        a feature, one column a block; the block itself, its two neighbours and a window
+        of three on each side).  Words, stopwords, capitalised words, digits and commas
+        are counted over the whole text at once (one ``str.split``, code-point arrays,
+        per-line sums in numpy); only the few blocks that hold a separator, a URL cue or
+        a notice cue, and the short ones (link words), are looked at one by one."""
+        text = doc.text
+        low = doc.lower
+        blocks = doc.blocks
+        lo, hi = (self.cjk_length_low, self.cjk_length_high) if cjk else (self.length_low, self.length_high)
+        first, last = pg.first, pg.last
+        m = len(first)
+        if m == len(blocks):
+            starts = list(map(_START, blocks))
+            ends = list(map(_END, blocks))
+        else:
+            starts = [blocks[i].start for i in first]
+            ends = [blocks[i].end for i in last]
+        pg.start, pg.end = starts, ends
+        sa, ea = np.array(starts), np.array(ends)
+        if self._compiled and not cjk:
+            counts = _furniture_fast.block_counts(text, starts, ends, _stop_table(doc.lang))
+            words, stops, digit_chars, titles, commas = (np.frombuffer(c, np.int64).astype(float) for c in counts[:5])
+            f, last_cp, last2, last3 = (np.frombuffer(c, np.int64) for c in counts[5:])
+        else:
+            words, stops, digit_chars, titles, commas, f, last_cp, last2, last3 = self._counts(doc, sa, ea, cjk)
         chars = ea - sa
-        last_cp = cp[ea - 1]
         endp = self._end_lut[np.minimum(last_cp, 0xFFFF)]
         colon = last_cp == 58
-        f = cp[sa]  # lower-case first letter (Latin, Latin-1, Cyrillic)
+        # lower-case first letter (Latin, Latin-1, Cyrillic)
         lower = ((f >= 97) & (f <= 122)) | ((f >= 223) & (f <= 255) & (f != 247)) | ((f >= 0x430) & (f <= 0x45F))
         # the blocks that hold a separator, a URL or a notice cue (one Aho-Corasick pass)
         seps = np.zeros(m)
@@ -381,7 +411,7 @@ class PageFurniture(BaseDetector):
         # link words: whole short lines, not ending a sentence ("Home." in dialogue)
         # (a line ending in "." "!" or "?" is not one, unless it ends in "...")
         nav = np.zeros(m, dtype=bool)
-        dots = (ea >= 3) & (last_cp == 46) & (cp[np.maximum(ea - 2, 0)] == 46) & (cp[np.maximum(ea - 3, 0)] == 46)
+        dots = (ea >= 3) & (last_cp == 46) & (last2 == 46) & (last3 == 46)
         ends_sentence = ((last_cp == 46) | (last_cp == 33) | (last_cp == 63)) & ~dots
         ks = np.flatnonzero((chars <= 40) & ~ends_sentence)
         if len(ks):

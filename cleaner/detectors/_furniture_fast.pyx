@@ -1,0 +1,209 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""Compiled per-block counts for ``page_furniture`` (optional: the detector falls back
+to the same computation in numpy when this extension is not built).
+
+:func:`block_counts` walks the characters of each block once and returns the integer
+counts that the stage-1 features are made of.  Every count is an integer, so the
+features built from them are exactly the same as the numpy path's (the tests compare
+both on every fixture and on random text).
+"""
+from array import array
+
+from cpython.array cimport array as carray, clone
+from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc
+
+ctypedef fused char_t:  # the three widths of a str (PEP 393)
+    uint8_t
+    uint16_t
+    uint32_t
+
+# ASCII whitespace as str.split sees it (\t \n \v \f \r, \x1c-\x1f, space); NUL too:
+# the numpy path turns NUL into a space before splitting
+cdef bint _ASCII_SPACE[128]
+for _i in range(128):
+    _ASCII_SPACE[_i] = _i == 0 or chr(_i).isspace()
+
+
+cdef inline bint _space(Py_UCS4 c) noexcept:
+    if c < 128:
+        return _ASCII_SPACE[c]
+    return Py_UNICODE_ISSPACE(c)
+
+
+cdef inline bint _capital(Py_UCS4 c) noexcept nogil:
+    # an upper-case letter: Latin, Latin-1 (not the multiplication sign), Cyrillic
+    return (65 <= c <= 90) or (192 <= c <= 222 and c != 215) or (0x410 <= c <= 0x42F)
+
+
+cdef inline uint64_t _hash(char_t *s, Py_ssize_t n) noexcept nogil:
+    cdef uint64_t h = 1469598103934665603ULL  # FNV-1a over the code points
+    cdef Py_ssize_t i
+    for i in range(n):
+        h = (h ^ <uint64_t>s[i]) * 1099511628211ULL
+    return h
+
+
+cdef class StopTable:
+    """A set of words (stopword tokens) as an open-addressing hash table over code
+    points, looked up without making a ``str`` per token.
+
+    >>> t = StopTable(frozenset({"the", "The", "über"}))
+    >>> t.maxlen, "the" in t, "The" in t, "über" in t, "then" in t, "" in t
+    (4, True, True, True, False, False)
+    """
+
+    cdef uint32_t *chars
+    cdef Py_ssize_t *offs  # per slot: start in ``chars``, or -1 for an empty slot
+    cdef Py_ssize_t *lens
+    cdef uint64_t mask
+    cdef readonly Py_ssize_t maxlen
+
+    def __cinit__(self, words):
+        cdef list ws = sorted(words)
+        cdef Py_ssize_t size = 8, total = 0, i, j, pos = 0
+        cdef uint64_t slot
+        cdef str w
+        while size < 2 * len(ws) + 1:
+            size <<= 1
+        for w in ws:
+            total += len(w)
+        self.chars = <uint32_t *>malloc((total + 1) * sizeof(uint32_t))
+        self.offs = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
+        self.lens = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
+        if not self.chars or not self.offs or not self.lens:
+            raise MemoryError()
+        self.mask = size - 1
+        self.maxlen = 0
+        for i in range(size):
+            self.offs[i] = -1
+        for w in ws:
+            for j in range(len(w)):
+                self.chars[pos + j] = ord(w[j])
+            slot = _hash(<uint32_t *>&self.chars[pos], len(w)) & self.mask
+            while self.offs[slot] != -1:
+                slot = (slot + 1) & self.mask
+            self.offs[slot] = pos
+            self.lens[slot] = len(w)
+            self.maxlen = max(self.maxlen, len(w))
+            pos += len(w)
+
+    def __dealloc__(self):
+        free(self.chars)
+        free(self.offs)
+        free(self.lens)
+
+    cdef bint has(self, char_t *s, Py_ssize_t n) noexcept nogil:
+        cdef uint64_t slot = _hash(s, n) & self.mask
+        cdef Py_ssize_t off, i
+        while True:
+            off = self.offs[slot]
+            if off == -1:
+                return False
+            if self.lens[slot] == n:
+                for i in range(n):
+                    if self.chars[off + i] != s[i]:
+                        break
+                else:
+                    return True
+            slot = (slot + 1) & self.mask
+
+    def __contains__(self, str word):
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(word)
+        if n == 0 or n > self.maxlen:
+            return False
+        kind = PyUnicode_KIND(word)
+        if kind == 1:
+            return self.has(<uint8_t *>PyUnicode_DATA(word), n)
+        if kind == 2:
+            return self.has(<uint16_t *>PyUnicode_DATA(word), n)
+        return self.has(<uint32_t *>PyUnicode_DATA(word), n)
+
+
+cdef void _count(char_t *s, Py_ssize_t a, Py_ssize_t b, StopTable stop, long long *out) noexcept:
+    """Counts of ``s[a:b]`` into ``out``: words, stopwords, digits, capitals at a
+    word's start, commas."""
+    cdef long long nw = 0, ns = 0, nd = 0, nt = 0, nc = 0
+    cdef Py_ssize_t i, tok = a, maxlen = stop.maxlen
+    cdef Py_UCS4 c, prev = s[a - 1] if a > 0 else 10
+    cdef bint in_tok = False
+    for i in range(a, b):
+        c = s[i]
+        if _space(c):
+            if in_tok:
+                in_tok = False
+                if i - tok <= maxlen and stop.has(&s[tok], i - tok):
+                    ns += 1
+        elif not in_tok:
+            in_tok = True
+            tok = i
+            nw += 1
+        if 48 <= c <= 57:
+            nd += 1
+        elif c == 44:
+            nc += 1
+        elif (prev == 32 or prev == 10) and _capital(c):
+            nt += 1
+        prev = c
+    if in_tok and b - tok <= maxlen and stop.has(&s[tok], b - tok):
+        ns += 1
+    out[0] = nw
+    out[1] = ns
+    out[2] = nd
+    out[3] = nt
+    out[4] = nc
+
+
+def block_counts(str text, list starts, list ends, StopTable stop):
+    """Per block ``[starts[k], ends[k])`` of ``text``: whitespace-separated words (as
+    ``str.split`` cuts them; NUL counts as a space), the words found in ``stop``, ASCII
+    digits, capitals at the start of a word (after a space or a line break), commas,
+    and the code points of the block's first and last three characters.  Returns nine
+    ``array('q')``.
+
+    >>> w, s, d, t, c, f, l1, l2, l3 = block_counts("The cat, 2 dogs\\nA b", [0, 16], [15, 19], StopTable({"the", "The"}))
+    >>> list(w), list(s), list(d), list(t), list(c), chr(f[0]), chr(l1[0]), chr(l2[0]), chr(l3[0])
+    ([4, 2], [1, 0], [1, 0], [1, 1], [1, 0], 'T', 's', 'g', 'o')
+    """
+    cdef Py_ssize_t m = len(starts)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef carray tmpl = array("q")
+    cdef list outs = [clone(tmpl, m, False) for _ in range(9)]
+    cdef long long *p[9]
+    cdef long long buf[5]
+    cdef Py_ssize_t k, j, a, b
+    cdef carray arr
+    if len(ends) != m:
+        raise ValueError("starts and ends differ in length")
+    for j in range(9):
+        arr = outs[j]
+        p[j] = arr.data.as_longlongs
+    for k in range(m):
+        a = starts[k]
+        b = ends[k]
+        if a < 0 or b > n or a >= b:
+            raise ValueError("block out of range")
+        if kind == 1:
+            _count(<uint8_t *>data, a, b, stop, buf)
+        elif kind == 2:
+            _count(<uint16_t *>data, a, b, stop, buf)
+        else:
+            _count(<uint32_t *>data, a, b, stop, buf)
+        for j in range(5):
+            p[j][k] = buf[j]
+        p[5][k] = _read(kind, data, a)
+        p[6][k] = _read(kind, data, b - 1)
+        p[7][k] = _read(kind, data, b - 2 if b >= 2 else 0)
+        p[8][k] = _read(kind, data, b - 3 if b >= 3 else 0)
+    return tuple(outs)
+
+
+cdef inline Py_UCS4 _read(int kind, void *data, Py_ssize_t i) noexcept nogil:
+    if kind == 1:
+        return (<uint8_t *>data)[i]
+    if kind == 2:
+        return (<uint16_t *>data)[i]
+    return (<Py_UCS4 *>data)[i]

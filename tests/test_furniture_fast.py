@@ -1,0 +1,122 @@
+"""The compiled per-block counts of page_furniture give the numpy path's integers.
+
+The extension is optional (``setup.py`` builds it when a C compiler is there).  CI sets
+``CLEANER_REQUIRE_COMPILED=1`` so that a build that silently failed is a failure, not a
+skip.
+"""
+from __future__ import annotations
+
+import glob
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner.detectors import furniture as F
+from cleaner.document import Document
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+if F._furniture_fast is None:
+    if os.environ.get("CLEANER_REQUIRE_COMPILED") == "1":
+        raise RuntimeError("cleaner.detectors._furniture_fast is not built (CLEANER_REQUIRE_COMPILED=1)")
+    pytest.skip("the compiled counts are not built on this install", allow_module_level=True)
+
+FAST = F._furniture_fast
+DET = F.PageFurniture()
+
+
+def both(text: str, lang: str = "en") -> tuple[tuple, tuple]:
+    """(compiled, numpy) counts of every line of ``text``."""
+    doc = Document(text, {"lang": lang})
+    starts = [b.start for b in doc.blocks]
+    ends = [b.end for b in doc.blocks]
+    fast = FAST.block_counts(text, starts, ends, F._stop_table(lang))
+    ref = DET._counts(doc, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), False)
+    return tuple(np.frombuffer(c, np.int64).tolist() for c in fast), tuple(np.asarray(c).astype(np.int64).tolist() for c in ref)
+
+
+CASES = [
+    # ASCII (one byte a character), stopwords as written, capitalised and in capitals
+    "The council voted on Tuesday.\nTHE END, and then: 12 more\nHome | News | Sport",
+    # Latin-1 (still one byte), a no-break space is whitespace for str.split
+    "Caf\u00e9 de la gare\u00a0et le mus\u00e9e\n\u00c9t\u00e9 \u00e0 Paris, 2024",
+    # two bytes a character: Cyrillic capitals, an ideographic space, a line separator
+    "\u041f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440 \u0438 \u0432\u0441\u0435\u043c\n"
+    "a\u3000b\u2028c \u2003 d",
+    # four bytes a character: emoji between words; tabs and other ASCII whitespace
+    "Great \U0001f600 news\tfor\x0bthe\x1ccity\n  indented line, with 3 commas, here, too",
+    # NUL stands for a space in the numpy path
+    "the\x00cat\x00\x00sat on the mat\nend",
+    # one-character lines and lines that end in dots
+    "a\nI\n...\nRead more...\nx.",
+]
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_compiled_counts_equal_numpy(text):
+    fast, ref = both(text)
+    assert fast == ref
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es", "ru"])
+def test_compiled_counts_equal_numpy_across_stoplists(lang):
+    text = "The city and the river\nDie Stadt und der Fluss\nLa ville et le fleuve\nLa ciudad y el r\u00edo\n\u0413\u043e\u0440\u043e\u0434 \u0438 \u0440\u0435\u043a\u0430"
+    fast, ref = both(text, lang)
+    assert fast == ref
+    assert sum(fast[1]) > 0  # some stopwords were found
+
+
+_ALPHABET = st.sampled_from(list("the and of THE The a b c , . 1 2 \u00e9\u00c9\u0416\u0436\u4e2d\U0001f600") + [
+    " ", " ", " ", "\n", "\n", "\t", "\x00", "\u00a0", "\u3000", "\x1c", "\r"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, min_size=1, max_size=120).map("".join))
+def test_compiled_counts_equal_numpy_on_random_text(text):
+    doc = Document(text, {})
+    if not doc.blocks:
+        return
+    fast, ref = both(text)
+    assert fast == ref
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.frozensets(st.text(alphabet="ab\u00e9\u0416\U0001f600", min_size=1, max_size=6), max_size=40),
+       st.lists(st.text(alphabet="ab\u00e9\u0416\U0001f600", min_size=0, max_size=7), max_size=20))
+def test_stop_table_is_a_set(words, probes):
+    table = FAST.StopTable(words)
+    for w in list(words) + probes:
+        assert (w in table) == (w in words)
+
+
+def test_doctests_of_the_compiled_module():
+    import doctest
+
+    result = doctest.testmod(FAST)
+    assert result.attempted >= 4 and result.failed == 0
+
+
+def test_out_of_range_blocks_are_refused():
+    with pytest.raises(ValueError):
+        FAST.block_counts("abc", [0], [4], FAST.StopTable(frozenset()))
+    with pytest.raises(ValueError):
+        FAST.block_counts("abc", [0, 1], [2], FAST.StopTable(frozenset()))
+
+
+def test_detector_output_is_the_same_with_and_without_the_compiled_counts():
+    texts = []
+    for path in sorted(glob.glob(os.path.join(HERE, "fixtures", "quality", "*_*.txt"))):
+        with open(path, encoding="utf-8") as f:  # the quality gate's pages, labels stripped
+            texts.append("".join(line[2:] for line in f))
+    texts += CASES
+    assert len(texts) > 10
+    fast, ref = F.PageFurniture(), F.PageFurniture()
+    ref._compiled = False
+    for text in texts:
+        doc_a, doc_b = Document(text, {}), Document(text, {})
+        assert list(fast.detect(doc_a)) == list(ref.detect(doc_b))
+    assert cleaner.clean(texts[0])  # and the default pipeline runs on it
