@@ -19,28 +19,33 @@ EXT = Extension(
 )
 
 
+def _skip(exc):
+    sys.stderr.write(f"warning: the compiled counts of page_furniture were not built ({exc}); "
+                     "the detector uses its numpy path, with the same output\n")
+
+
 class OptionalBuildExt(build_ext):
-    """Cythonize and compile; on any failure warn and leave the pure-Python install."""
+    """Compile; on any failure warn and leave the pure-Python install."""
 
     def run(self):
         try:
-            from Cython.Build import cythonize
-
-            self.extensions = cythonize(self.extensions, compiler_directives={"language_level": "3"}, quiet=True)
             super().run()
         except Exception as exc:  # noqa: BLE001 - any build failure leaves the numpy path
-            self._skip(exc)
+            _skip(exc)
 
     def build_extension(self, ext):
         try:
             super().build_extension(ext)
         except Exception as exc:  # noqa: BLE001
-            self._skip(exc)
-
-    @staticmethod
-    def _skip(exc):
-        sys.stderr.write(f"warning: the compiled counts of page_furniture were not built ({exc}); "
-                         "the detector uses its numpy path, with the same output\n")
+            _skip(exc)
 
 
-setup(ext_modules=[EXT], cmdclass={"build_ext": OptionalBuildExt})
+try:
+    from Cython.Build import cythonize
+
+    ext_modules = cythonize([EXT], compiler_directives={"language_level": "3"}, quiet=True)
+except Exception as exc:  # noqa: BLE001 - no Cython, or the .pyx does not compile
+    _skip(exc)
+    ext_modules = []
+
+setup(ext_modules=ext_modules, cmdclass={"build_ext": OptionalBuildExt})
