@@ -120,3 +120,24 @@ def test_detector_output_is_the_same_with_and_without_the_compiled_counts():
         doc_a, doc_b = Document(text, {}), Document(text, {})
         assert list(fast.detect(doc_a)) == list(ref.detect(doc_b))
     assert cleaner.clean(texts[0])  # and the default pipeline runs on it
+
+
+class _Pg:  # the page arrays _context reads
+    def __init__(self, stop, heading, chars, endp):
+        self.stop, self.heading, self.chars, self.endp = stop, heading, chars, endp
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([-8.0, -3.5, -0.6, 0.0, 0.4, 2.5, 8.0]) | st.floats(-8, 8),
+                          st.integers(0, 40), st.booleans(), st.integers(1, 400), st.booleans()),
+                min_size=1, max_size=60),
+       st.integers(0, 4))
+def test_compiled_context_gives_the_same_doubles(rows, gap):
+    z = np.array([r[0] for r in rows])
+    pg = _Pg(np.array([float(r[1]) for r in rows]), np.array([r[2] for r in rows]),
+             np.array([r[3] for r in rows], dtype=np.int64), np.array([r[4] for r in rows]))
+    fast, ref = F.PageFurniture(max_gap_blocks=gap), F.PageFurniture(max_gap_blocks=gap)
+    ref._compiled = False
+    a, b = fast._context(pg, z), ref._context(pg, z)
+    assert a.shape == b.shape == (len(F.STAGE2), len(rows))
+    assert a.tobytes() == b.tobytes()  # bit for bit

@@ -207,3 +207,112 @@ cdef inline Py_UCS4 _read(int kind, void *data, Py_ssize_t i) noexcept nogil:
     if kind == 2:
         return (<uint16_t *>data)[i]
     return (<Py_UCS4 *>data)[i]
+
+
+def context(double[::1] z, double[::1] pr, double[::1] stop, const unsigned char[::1] heading,
+            const long long[::1] chars, const unsigned char[::1] endp, Py_ssize_t max_gap_blocks,
+            Py_ssize_t length_low, double edge, double[:, ::1] X):
+    """The context features of ``PageFurniture._context`` into ``X`` (17 rows, one column
+    a block), from the scores ``z``, their probabilities ``pr`` (computed by the caller,
+    with numpy's ``exp``), and the blocks' stopwords, heading flags, lengths and end
+    punctuation.  The same operations in the same order as the numpy path, so the same
+    doubles (cumulative sums run left to right in both).  Returns the main run's first
+    and last block."""
+    cdef Py_ssize_t m = z.shape[0], i, j, r, nruns = 0, ma = m, mb = -1, lo5, hi5, d
+    cdef double top, zmax_all, acc_run, v, a, b
+    cdef double *run_of
+    cdef double *accp
+    cdef Py_ssize_t *rs
+    cdef Py_ssize_t *re
+    cdef double *mass
+    cdef Py_ssize_t prev
+    if X.shape[0] != 17 or X.shape[1] != m or pr.shape[0] != m or stop.shape[0] != m:
+        raise ValueError("shapes differ")
+    if m == 0:
+        return ma, mb
+    run_of = <double *>malloc((m + 1) * sizeof(double))
+    accp = <double *>malloc((m + 1) * sizeof(double))
+    rs = <Py_ssize_t *>malloc(m * sizeof(Py_ssize_t))
+    re = <Py_ssize_t *>malloc(m * sizeof(Py_ssize_t))
+    mass = <double *>malloc(m * sizeof(double))
+    if not run_of or not accp or not rs or not re or not mass:
+        free(run_of); free(accp); free(rs); free(re); free(mass)
+        raise MemoryError()
+    try:
+        # runs of likely content (z >= 0), at most max_gap_blocks other blocks inside one
+        prev = -1
+        for i in range(m):
+            if z[i] >= 0.0:
+                if prev == -1 or i - prev - 1 > max_gap_blocks:
+                    rs[nruns] = i
+                    nruns += 1
+                re[nruns - 1] = i
+                prev = i
+        for i in range(m + 1):
+            run_of[i] = 0.0
+        if nruns:
+            # acc = [0, cumsum(stop * likely)]
+            accp[0] = 0.0
+            for i in range(m):
+                accp[i + 1] = accp[i] + stop[i] * (1.0 if z[i] >= 0.0 else 0.0)
+            for j in range(nruns):
+                mass[j] = accp[re[j] + 1] - accp[rs[j]]
+            # top = mass.max() or 1.0; k = argmax (the first maximum)
+            top = mass[0]
+            r = 0
+            for j in range(1, nruns):
+                if mass[j] > top:
+                    top = mass[j]
+                    r = j
+            if top == 0.0:
+                top = 1.0
+            ma, mb = rs[r], re[r]
+            # delta: +share at each run's start, then -share after each run's end
+            for j in range(nruns):
+                run_of[rs[j]] += mass[j] / top
+            for j in range(nruns):
+                run_of[re[j] + 1] += -(mass[j] / top)
+            acc_run = run_of[0]  # cumsum(delta[:m]), as numpy runs it: left to right
+            for i in range(1, m):
+                acc_run = acc_run + run_of[i]
+                run_of[i] = acc_run
+        # acc of the probabilities: [0, cumsum(pr)]
+        accp[0] = 0.0
+        for i in range(m):
+            accp[i + 1] = accp[i] + pr[i]
+        zmax_all = z[0]
+        for i in range(1, m):
+            if z[i] > zmax_all:
+                zmax_all = z[i]
+        for i in range(m):
+            X[0, i] = 1.0
+            X[1, i] = z[i]
+            X[2, i] = z[i - 1] if i >= 1 else edge
+            X[3, i] = z[i + 1] if i + 1 < m else edge
+            X[4, i] = z[i - 2] if i >= 2 else edge
+            X[5, i] = z[i + 2] if i + 2 < m else edge
+            v = X[2, i]
+            for d in (3, 4, 5):
+                if X[d, i] > v:
+                    v = X[d, i]
+            a = z[i - 3] if i >= 3 else edge
+            b = z[i + 3] if i + 3 < m else edge
+            if b > a:
+                a = b
+            X[6, i] = a if a > v else v
+            lo5 = i - 5 if i >= 5 else 0
+            hi5 = i + 6 if i + 6 <= m else m
+            X[7, i] = (accp[hi5] - accp[lo5] - pr[i]) / <double>(hi5 - lo5 - 1 if hi5 - lo5 - 1 > 1 else 1)
+            X[8, i] = run_of[i] if nruns else 0.0
+            X[9, i] = 1.0 if ma <= i <= mb else 0.0
+            X[10, i] = 1.0 if i < ma else 0.0
+            X[11, i] = 1.0 if i > mb else 0.0
+            X[12, i] = 1.0 if heading[i] and i >= ma - 4 and i < ma else 0.0
+            X[13, i] = 1.0 if chars[i] < length_low else 0.0
+            X[14, i] = 1.0 if endp[i] else 0.0
+            d = 0 if ma <= i <= mb else (ma - i if i < ma else i - mb)
+            X[15, i] = (d if d < 20 else 20) / 20.0
+            X[16, i] = z[i] - zmax_all
+    finally:
+        free(run_of); free(accp); free(rs); free(re); free(mass)
+    return ma, mb
