@@ -7,12 +7,14 @@ counts that the stage-1 features are made of.  Every count is an integer, so the
 features built from them are exactly the same as the numpy path's (the tests compare
 both on every fixture and on random text).
 """
+import sys
 from array import array
 
 from cpython.array cimport array as carray, clone
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy
 
 ctypedef fused char_t:  # the three widths of a str (PEP 393)
     uint8_t
@@ -62,13 +64,13 @@ cdef class StopTable:
 
     def __cinit__(self, words):
         cdef list ws = sorted(words)
-        cdef Py_ssize_t size = 8, total = 0, i, j, pos = 0
+        cdef Py_ssize_t size = 8, total, i, pos = 0, n
         cdef uint64_t slot
-        cdef str w
+        # every code point, one after another, in this machine's byte order
+        cdef bytes packed = "".join(ws).encode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
         while size < 2 * len(ws) + 1:
             size <<= 1
-        for w in ws:
-            total += len(w)
+        total = len(packed) // 4
         self.chars = <uint32_t *>malloc((total + 1) * sizeof(uint32_t))
         self.offs = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
         self.lens = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
@@ -78,16 +80,16 @@ cdef class StopTable:
         self.maxlen = 0
         for i in range(size):
             self.offs[i] = -1
+        memcpy(self.chars, <const char *>packed, total * sizeof(uint32_t))
         for w in ws:
-            for j in range(len(w)):
-                self.chars[pos + j] = ord(w[j])
-            slot = _hash(<uint32_t *>&self.chars[pos], len(w)) & self.mask
+            n = len(w)
+            slot = _hash(<uint32_t *>&self.chars[pos], n) & self.mask
             while self.offs[slot] != -1:
                 slot = (slot + 1) & self.mask
             self.offs[slot] = pos
-            self.lens[slot] = len(w)
-            self.maxlen = max(self.maxlen, len(w))
-            pos += len(w)
+            self.lens[slot] = n
+            self.maxlen = max(self.maxlen, n)
+            pos += n
 
     def __dealloc__(self):
         free(self.chars)

@@ -588,8 +588,18 @@ class PageFurniture(BaseDetector):
         """A kept block that repeats an earlier kept block word for word (a headline
         or a whole article printed twice by the template) goes: one copy stays."""
         text = doc.text
+        sel = np.flatnonzero(pg.keep & (pg.words >= self.repeat_min_words))
+        if len(sel) < 2:
+            return
+        # Two blocks with the same words have the same word count: only blocks whose
+        # count is shared can repeat each other (most pages have none to compare).
+        counts = pg.words[sel]
+        values, seen_n = np.unique(counts, return_counts=True)
+        if len(values) == len(sel):
+            return
+        sel = sel[np.isin(counts, values[seen_n > 1])]
         seen: dict[str, int] = {}
-        for i in np.flatnonzero(pg.keep & (pg.words >= self.repeat_min_words)).tolist():
+        for i in sel.tolist():
             key = " ".join(text[pg.start[i] : pg.end[i]].split())
             j = seen.setdefault(key, i)
             if j != i:
