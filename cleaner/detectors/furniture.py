@@ -33,10 +33,12 @@ them and reports everything else as spans.
 
 A page in which nothing looks like content, or in which no block is clearly furniture
 (``clear_score``: an already cleaned page), is left alone, and documents too small to
-be a page (or short records without a long block of prose) are not touched.  Features
-are computed for the whole page at once (one ``str.split``, per-line sums in numpy);
-only lines holding a separator, URL or notice cue, and short lines, are looked at one
-by one.  Every span's reason names the features that fired and the scores.
+be a page (or short records without a long block of prose) are not touched.  The
+per-block counts (words, stopwords, digits, capitals, commas) and the context features
+of stages 2 and 3 are computed by a compiled module (``_furniture_fast``, Cython) when
+it is built, else in numpy for the whole page at once; both give the same numbers, bit
+for bit.  Only lines holding a separator, URL or notice cue, and short lines, are
+looked at one by one.  Every span's reason names the features that fired and the scores.
 """
 from __future__ import annotations
 
