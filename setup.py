@@ -1,9 +1,9 @@
-"""Builds the optional compiled part of ``page_furniture`` (everything else is in
-pyproject.toml).
+"""Builds cleaner's optional compiled hot loops, ``cleaner._fast`` (everything else is
+in pyproject.toml).
 
 The extension is optional: when Cython or a C compiler is missing, or the build fails,
-the install goes on with a warning and the detector uses its numpy path, which gives
-the same output (``tests/test_furniture_fast.py``; CI sets CLEANER_REQUIRE_COMPILED=1
+the install goes on with a warning and the callers use their Python and numpy paths,
+which give the same output (``tests/test_fast.py``; CI sets CLEANER_REQUIRE_COMPILED=1
 so that a failed build fails there instead of going unnoticed).
 """
 import sys
@@ -12,16 +12,16 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 EXT = Extension(
-    "cleaner.detectors._furniture_fast",
-    ["cleaner/detectors/_furniture_fast.pyx"],
+    "cleaner._fast",
+    ["cleaner/_fast.pyx"],
     # no fused multiply-add contraction: plain IEEE arithmetic, as numpy's
     extra_compile_args=["-O2", "-ffp-contract=off"],
 )
 
 
 def _skip(exc):
-    sys.stderr.write(f"warning: the compiled counts of page_furniture were not built ({exc}); "
-                     "the detector uses its numpy path, with the same output\n")
+    sys.stderr.write(f"warning: cleaner._fast (compiled hot loops) was not built ({exc}); "
+                     "cleaner uses its Python paths, with the same output\n")
 
 
 class OptionalBuildExt(build_ext):

@@ -35,7 +35,7 @@ A page in which nothing looks like content, or in which no block is clearly furn
 (``clear_score``: an already cleaned page), is left alone, and documents too small to
 be a page (or short records without a long block of prose) are not touched.  The
 per-block counts (words, stopwords, digits, capitals, commas) and the context features
-of stages 2 and 3 are computed by a compiled module (``_furniture_fast``, Cython) when
+of stages 2 and 3 are computed by a compiled module (``cleaner._fast``, Cython) when
 it is built, else in numpy for the whole page at once; both give the same numbers, bit
 for bit.  Only lines holding a separator, URL or notice cue, and short lines, are
 looked at one by one.  Every span's reason names the features that fired and the scores.
@@ -55,10 +55,10 @@ from ..document import Block, Document, Span
 from ..registry import register
 from .base import BaseDetector, candidate_blocks, load_patterns
 
-try:  # the compiled per-block counts (setup.py builds them when a C compiler is there)
-    from . import _furniture_fast
+try:  # the compiled hot loops (setup.py builds them when a C compiler is there)
+    from .. import _fast
 except ImportError:  # pragma: no cover - an install without the extension: the numpy path
-    _furniture_fast = None
+    _fast = None
 
 GOOD, BAD = "good", "bad"
 
@@ -93,10 +93,10 @@ def _codes(lang: str) -> dict[str, int]:
 
 
 @lru_cache(maxsize=None)
-def _stop_table(lang: str) -> "_furniture_fast.StopTable":
+def _stop_table(lang: str) -> "_fast.StopTable":
     """The stopword tokens of ``lang`` as :func:`_codes` writes them (as written,
     capitalised, in capitals), as the compiled counts' hash table."""
-    return _furniture_fast.StopTable(frozenset(w for w, c in _codes(lang).items() if c == 1))
+    return _fast.StopTable(frozenset(w for w, c in _codes(lang).items() if c == 1))
 
 
 @lru_cache(maxsize=1)
@@ -261,7 +261,7 @@ class PageFurniture(BaseDetector):
         self._cues = _cue_triggers()
         #: use the compiled counts when they are built (False: the numpy path, which gives
         #: the same integers; the tests compare the two)
-        self._compiled = _furniture_fast is not None
+        self._compiled = _fast is not None
 
     # ------------------------------------------------------------------ stage 0
     def _group(self, doc: Document, stop: frozenset[str], cjk: bool) -> tuple[list[int], list[int]]:
@@ -315,7 +315,7 @@ class PageFurniture(BaseDetector):
         digits, capitals at a word's start, commas, and the code points of its first and
         last three characters; counted over the whole text at once (one ``str.split``,
         code-point arrays, per-line sums in numpy).  The compiled ``block_counts``
-        (``_furniture_fast``) returns the same integers for text that is not CJK."""
+        (``cleaner._fast``) returns the same integers for text that is not CJK."""
         text = doc.text
         # per raw line (text split at "\n") sums, then per block by prefix sums
         cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
@@ -378,7 +378,7 @@ class PageFurniture(BaseDetector):
         pg.start, pg.end = starts, ends
         sa, ea = np.array(starts), np.array(ends)
         if self._compiled and not cjk:
-            counts = _furniture_fast.block_counts(text, starts, ends, _stop_table(doc.lang))
+            counts = _fast.block_counts(text, starts, ends, _stop_table(doc.lang))
             words, stops, digit_chars, titles, commas = (np.frombuffer(c, np.int64).astype(float) for c in counts[:5])
             f, last_cp, last2, last3 = (np.frombuffer(c, np.int64) for c in counts[5:])
         else:
@@ -495,9 +495,9 @@ class PageFurniture(BaseDetector):
         m = len(z)
         edge = -_ZCLIP / 2
         pr = 1.0 / (1.0 + np.exp(-z))
-        if self._compiled:  # the same doubles, in one compiled pass (_furniture_fast.context)
+        if self._compiled:  # the same doubles, in one compiled pass (cleaner._fast.context)
             X = np.empty((len(STAGE2), m))
-            _furniture_fast.context(np.ascontiguousarray(z), pr, np.ascontiguousarray(pg.stop, dtype=np.float64),
+            _fast.context(np.ascontiguousarray(z), pr, np.ascontiguousarray(pg.stop, dtype=np.float64),
                                     pg.heading.view(np.uint8), np.ascontiguousarray(pg.chars, dtype=np.int64),
                                     pg.endp.view(np.uint8), self.max_gap_blocks, self.length_low, edge, X)
             return X

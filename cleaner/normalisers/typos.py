@@ -50,6 +50,11 @@ from typing import Sequence
 from ..document import Edit
 from .typos_edits import adjacent, osa_distance, pair_key, sound_key, substitution_kind
 
+try:  # the compiled hot loops (setup.py builds them when a C compiler is there)
+    from .. import _fast
+except ImportError:  # pragma: no cover - an install without the extension: the Python path
+    _fast = None
+
 NAME = "fix_typos"
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "typos")
 
@@ -877,25 +882,43 @@ def _line_is_code(text: str, start: int, end: int) -> bool:
     return _CODE_LINE.search(text, ls, stop) is not None
 
 
+#: use the compiled chunk scan (``cleaner._fast.unknown_chunks``) when it is built; the
+#: tests set this to False to compare it with the Python set difference
+USE_COMPILED = True
+
+
+@lru_cache(maxsize=1)
+def _protected_table() -> "_fast.StopTable":
+    """The never-changed words (``_Lexicon.protected``) as the compiled scan's hash table
+    (~7 MB, built once, ~0.1 s)."""
+    return _fast.StopTable(lexicon().protected)
+
+
 def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
     """Lowercase words of ``text`` that are not known and have candidate fixes, the share
     of known chunks, and whether the text is one word alone.
 
-    Only whitespace chunks outside the dictionary are looked at (a set difference), so
-    the cost per document is one split and one set operation; the verdict on each
+    Only whitespace chunks outside the dictionary are looked at (a set difference, or
+    its compiled equivalent, which makes no string per chunk), so the cost per document
+    is one pass over its characters; the verdict on each
     unknown word is cached across documents (:func:`_candidates`).
     """
-    parts = text.split()
-    chunks = set(parts)
-    rest = chunks - lx.protected
+    if _fast is not None and USE_COMPILED:
+        # the same counts and chunks as below, without a str per chunk
+        n_parts, n_chunks, rest = _fast.unknown_chunks(text, _protected_table())
+    else:
+        parts = text.split()
+        chunks = set(parts)
+        rest = chunks - lx.protected
+        n_parts, n_chunks = len(parts), len(chunks)
     if not rest:
         return [], 1.0, False
-    share = 1.0 - len(rest) / len(chunks)
-    if len(chunks) >= 20 and share < MIN_KNOWN_SHARE:
+    share = 1.0 - len(rest) / n_chunks
+    if n_chunks >= 20 and share < MIN_KNOWN_SHARE:
         return [], share, False  # mostly unknown chunks: not English (or not prose); skip the lookups
     # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
     cores = set(_CHUNKS.findall("\n" + "\n".join(rest) + "\n")) - lx.protected
-    if len(parts) == 1:
+    if n_parts == 1:
         return list(cores), share, True  # a word alone: two-edit fixes are open to it (decide)
     return [w for w in cores if _candidates(w) is not None], share, False
 

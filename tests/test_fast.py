@@ -1,4 +1,6 @@
-"""The compiled per-block counts of page_furniture give the numpy path's integers.
+"""The compiled hot loops (``cleaner._fast``) give the same results as the Python and
+numpy paths: page_furniture's per-block counts and context features, and the typo
+fixer's chunk scan.
 
 The extension is optional (``setup.py`` builds it when a C compiler is there).  CI sets
 ``CLEANER_REQUIRE_COMPILED=1`` so that a build that silently failed is a failure, not a
@@ -20,12 +22,12 @@ from cleaner.document import Document
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-if F._furniture_fast is None:
+if F._fast is None:
     if os.environ.get("CLEANER_REQUIRE_COMPILED") == "1":
-        raise RuntimeError("cleaner.detectors._furniture_fast is not built (CLEANER_REQUIRE_COMPILED=1)")
-    pytest.skip("the compiled counts are not built on this install", allow_module_level=True)
+        raise RuntimeError("cleaner._fast is not built (CLEANER_REQUIRE_COMPILED=1)")
+    pytest.skip("cleaner._fast is not built on this install", allow_module_level=True)
 
-FAST = F._furniture_fast
+FAST = F._fast
 DET = F.PageFurniture()
 
 
@@ -141,3 +143,52 @@ def test_compiled_context_gives_the_same_doubles(rows, gap):
     a, b = fast._context(pg, z), ref._context(pg, z)
     assert a.shape == b.shape == (len(F.STAGE2), len(rows))
     assert a.tobytes() == b.tobytes()  # bit for bit
+
+
+# ---------------------------------------------------------------- the typo fixer's scan
+from cleaner.normalisers import typos as T  # noqa: E402
+
+_WORDS = st.sampled_from(["the", "cat", "lauch", "oppostion", "The", "CAT", "na\u00efve", "\u0416\u0436",
+                          "\u4e2d\u6587", "\U0001f600", "x", "mat,", "(the", "end."])
+_SPACES = st.sampled_from([" ", "  ", "\n", "\t", "\x00", "\xa0", "\u3000", "\u2028", "\x1c", "\r\n", "\x0b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, _SPACES), max_size=40),
+       st.frozensets(st.sampled_from(["the", "cat", "The", "x", "end.", "\u0416\u0436", "na\u00efve"])))
+def test_unknown_chunks_is_the_set_difference(pairs, known):
+    text = "".join(w + s for w, s in pairs)
+    n_parts, n_chunks, rest = FAST.unknown_chunks(text, FAST.StopTable(known))
+    parts = text.split()  # NUL is not whitespace for str.split: "the\x00cat" is one chunk
+    assert (n_parts, n_chunks) == (len(parts), len(set(parts)))
+    assert len(rest) == len(set(rest)) and set(rest) == set(parts) - known
+    assert rest == sorted(rest, key=text.split().index)  # in order of first occurrence
+
+
+def test_unknown_chunks_on_a_large_text_grows_its_table():
+    words = [f"w{i}x" for i in range(5000)]
+    text = " ".join(words + words[:100])
+    n_parts, n_chunks, rest = FAST.unknown_chunks(text, FAST.StopTable(frozenset(words[::2])))
+    assert (n_parts, n_chunks) == (5100, 5000) and rest == words[1::2]
+
+
+def test_typo_fixer_gives_the_same_edits_with_and_without_the_compiled_scan(monkeypatch):
+    texts = [open(p, encoding="utf-8").read()
+             for p in sorted(glob.glob(os.path.join(HERE, "fixtures", "**", "*.txt"), recursive=True))]
+    import json
+
+    for path in sorted(glob.glob(os.path.join(HERE, "fixtures", "typos", "*.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line in f if line.strip()]
+    texts += ["Russia sent in its warplanes to lauch air strikes at the request of Syria.",
+              "ready to coordonate their approaches", "oppostion", "  "]
+    out = {}
+    for compiled in (True, False):
+        monkeypatch.setattr(T, "USE_COMPILED", compiled)
+        got = []
+        for text in texts:
+            log: list = []
+            got.append((T.fix_typos(text, log), [(e.start, e.end, e.before, e.after, e.reason) for e in log]))
+        out[compiled] = got
+    assert out[True] == out[False]
+    assert any(edits for _text, edits in out[True])  # some fixes were made

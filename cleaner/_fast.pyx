@@ -1,18 +1,21 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
-"""Compiled per-block counts for ``page_furniture`` (optional: the detector falls back
-to the same computation in numpy when this extension is not built).
+"""The compiled hot loops of cleaner (optional: built by setup.py with Cython when a C
+compiler is there; without them every caller runs the same computation in Python and
+numpy, with the same results, which the tests check).
 
-:func:`block_counts` walks the characters of each block once and returns the integer
-counts that the stage-1 features are made of.  Every count is an integer, so the
-features built from them are exactly the same as the numpy path's (the tests compare
-both on every fixture and on random text).
+- :func:`block_counts` and :func:`context`: ``page_furniture``'s per-block counts
+  (words, stopwords, digits, capitals, commas) and its context features (stages 2 and 3).
+- :func:`unknown_chunks`: the typo fixer's ``set(text.split()) - known``, without a
+  string per chunk.
+- :class:`StopTable`: a set of words as a hash table over code points, asked about a
+  slice of a text without making a string of it.
 """
 import sys
 from array import array
 
 from cpython.array cimport array as carray, clone
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE
-from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
 
@@ -47,6 +50,12 @@ cdef inline uint64_t _hash(char_t *s, Py_ssize_t n) noexcept nogil:
     return h
 
 
+cdef struct _Slot:  # 16 bytes: one cache line holds four
+    uint64_t h  # the word's hash
+    int32_t off  # start in ``chars``, or -1 for an empty slot
+    int32_t n  # length
+
+
 cdef class StopTable:
     """A set of words (stopword tokens) as an open-addressing hash table over code
     points, looked up without making a ``str`` per token.
@@ -57,53 +66,59 @@ cdef class StopTable:
     """
 
     cdef uint32_t *chars
-    cdef Py_ssize_t *offs  # per slot: start in ``chars``, or -1 for an empty slot
-    cdef Py_ssize_t *lens
+    cdef _Slot *slots
     cdef uint64_t mask
     cdef readonly Py_ssize_t maxlen
 
     def __cinit__(self, words):
         cdef list ws = sorted(words)
         cdef Py_ssize_t size = 8, total, i, pos = 0, n
-        cdef uint64_t slot
+        cdef uint64_t slot, h
         # every code point, one after another, in this machine's byte order
         cdef bytes packed = "".join(ws).encode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
         while size < 2 * len(ws) + 1:
             size <<= 1
         total = len(packed) // 4
+        if total >= 2 ** 31 - 1:
+            raise ValueError("word list too large")
         self.chars = <uint32_t *>malloc((total + 1) * sizeof(uint32_t))
-        self.offs = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
-        self.lens = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
-        if not self.chars or not self.offs or not self.lens:
+        self.slots = <_Slot *>malloc(size * sizeof(_Slot))
+        if not self.chars or not self.slots:
             raise MemoryError()
         self.mask = size - 1
         self.maxlen = 0
         for i in range(size):
-            self.offs[i] = -1
+            self.slots[i].off = -1
         memcpy(self.chars, <const char *>packed, total * sizeof(uint32_t))
         for w in ws:
             n = len(w)
-            slot = _hash(<uint32_t *>&self.chars[pos], n) & self.mask
-            while self.offs[slot] != -1:
+            h = _hash(<uint32_t *>&self.chars[pos], n)
+            slot = h & self.mask
+            while self.slots[slot].off != -1:
                 slot = (slot + 1) & self.mask
-            self.offs[slot] = pos
-            self.lens[slot] = n
+            self.slots[slot].h = h
+            self.slots[slot].off = pos
+            self.slots[slot].n = n
             self.maxlen = max(self.maxlen, n)
             pos += n
 
     def __dealloc__(self):
         free(self.chars)
-        free(self.offs)
-        free(self.lens)
+        free(self.slots)
 
     cdef bint has(self, char_t *s, Py_ssize_t n) noexcept nogil:
-        cdef uint64_t slot = _hash(s, n) & self.mask
+        return self.has_hashed(s, n, _hash(s, n))
+
+    cdef bint has_hashed(self, char_t *s, Py_ssize_t n, uint64_t h) noexcept nogil:
+        cdef uint64_t slot = h & self.mask
         cdef Py_ssize_t off, i
+        cdef _Slot *sl
         while True:
-            off = self.offs[slot]
+            sl = &self.slots[slot]
+            off = sl.off
             if off == -1:
                 return False
-            if self.lens[slot] == n:
+            if sl.h == h and sl.n == n:
                 for i in range(n):
                     if self.chars[off + i] != s[i]:
                         break
@@ -318,3 +333,109 @@ def context(double[::1] z, double[::1] pr, double[::1] stop, const unsigned char
     finally:
         free(run_of); free(accp); free(rs); free(re); free(mass)
     return ma, mb
+
+
+cdef inline bint _split_space(Py_UCS4 c) noexcept:
+    # whitespace as str.split() sees it (NUL is not)
+    if c < 128:
+        return c != 0 and _ASCII_SPACE[c]
+    return Py_UNICODE_ISSPACE(c)
+
+
+cdef list _unknown(char_t *s, Py_ssize_t n, str text, StopTable known, Py_ssize_t *counts):
+    """Distinct whitespace chunks of ``s`` not in ``known`` (in order of first
+    occurrence), the number of chunks and of distinct chunks into ``counts``."""
+    cdef Py_ssize_t cap = 256, used = 0, i = 0, a, slot, j, k, nparts = 0, m
+    cdef uint64_t h, mask
+    cdef Py_ssize_t *offs = <Py_ssize_t *>malloc(cap * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *lens = <Py_ssize_t *>malloc(cap * sizeof(Py_ssize_t))
+    cdef uint64_t *hs = <uint64_t *>malloc(cap * sizeof(uint64_t))
+    cdef Py_ssize_t *noffs
+    cdef Py_ssize_t *nlens
+    cdef uint64_t *nhs
+    cdef list rest = []
+    cdef bint found
+    if not offs or not lens or not hs:
+        free(offs); free(lens); free(hs)
+        raise MemoryError()
+    try:
+        for j in range(cap):
+            offs[j] = -1
+        while True:
+            while i < n and _split_space(s[i]):
+                i += 1
+            if i >= n:
+                break
+            a = i
+            while i < n and not _split_space(s[i]):
+                i += 1
+            nparts += 1
+            m = i - a
+            h = _hash(&s[a], m)
+            mask = cap - 1
+            slot = h & mask
+            found = False
+            while offs[slot] != -1:
+                if hs[slot] == h and lens[slot] == m:
+                    for k in range(m):
+                        if s[offs[slot] + k] != s[a + k]:
+                            break
+                    else:
+                        found = True
+                        break
+                slot = (slot + 1) & mask
+            if found:
+                continue
+            offs[slot] = a
+            lens[slot] = m
+            hs[slot] = h
+            used += 1
+            if m > known.maxlen or not known.has_hashed(&s[a], m, h):
+                rest.append(text[a:i])
+            if used * 2 > cap:  # grow: rehash into a table twice as large
+                noffs = <Py_ssize_t *>malloc(2 * cap * sizeof(Py_ssize_t))
+                nlens = <Py_ssize_t *>malloc(2 * cap * sizeof(Py_ssize_t))
+                nhs = <uint64_t *>malloc(2 * cap * sizeof(uint64_t))
+                if not noffs or not nlens or not nhs:
+                    free(noffs); free(nlens); free(nhs)
+                    raise MemoryError()
+                for j in range(2 * cap):
+                    noffs[j] = -1
+                for j in range(cap):
+                    if offs[j] != -1:
+                        slot = hs[j] & (2 * cap - 1)
+                        while noffs[slot] != -1:
+                            slot = (slot + 1) & (2 * cap - 1)
+                        noffs[slot] = offs[j]
+                        nlens[slot] = lens[j]
+                        nhs[slot] = hs[j]
+                free(offs); free(lens); free(hs)
+                offs, lens, hs = noffs, nlens, nhs
+                cap *= 2
+    finally:
+        free(offs); free(lens); free(hs)
+    counts[0] = nparts
+    counts[1] = used
+    return rest
+
+
+def unknown_chunks(str text, StopTable known):
+    """``(chunks, distinct chunks, [distinct chunks not in known])`` of ``text`` split
+    at whitespace as ``str.split()`` splits it; the unknown ones in order of first
+    occurrence.  The same as ``len(text.split())``, ``len(set(text.split()))`` and
+    ``set(text.split()) - known`` without making a string per chunk.
+
+    >>> unknown_chunks("the cat  sat on the mat, the end", StopTable({"the", "cat", "on"}))
+    (8, 6, ['sat', 'mat,', 'end'])
+    """
+    cdef Py_ssize_t counts[2]
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef list rest
+    if kind == 1:
+        rest = _unknown(<uint8_t *>PyUnicode_DATA(text), n, text, known, counts)
+    elif kind == 2:
+        rest = _unknown(<uint16_t *>PyUnicode_DATA(text), n, text, known, counts)
+    else:
+        rest = _unknown(<uint32_t *>PyUnicode_DATA(text), n, text, known, counts)
+    return counts[0], counts[1], rest
