@@ -14,10 +14,11 @@ import sys
 from array import array
 
 from cpython.array cimport array as carray, clone
-from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE
+from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, \
+    PyUnicode_FromKindAndData
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
-from libc.string cimport memcpy
+from libc.string cimport memcmp, memcpy
 
 ctypedef fused char_t:  # the three widths of a str (PEP 393)
     uint8_t
@@ -439,3 +440,101 @@ def unknown_chunks(str text, StopTable known):
     else:
         rest = _unknown(<uint32_t *>PyUnicode_DATA(text), n, text, known, counts)
     return counts[0], counts[1], rest
+
+
+# ---------------------------------------------------------------- whitespace fixers
+def has_any(str text, const unsigned char[::1] lut):
+    """True when ``text`` holds a character ``c`` with ``c < len(lut)`` and ``lut[c]``
+    set: a character class tested in one pass, for the fixers' "anything to do?" checks.
+
+    >>> lut = bytearray(128); lut[0] = 1
+    >>> has_any("a\\x00b", lut), has_any("ab\\u00e9", lut), has_any("", lut)
+    (True, False, False)
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, size = lut.shape[0]
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c
+    if kind == 1:
+        for i in range(n):
+            c = (<uint8_t *>data)[i]
+            if c < size and lut[c]:
+                return True
+    elif kind == 2:
+        for i in range(n):
+            c = (<uint16_t *>data)[i]
+            if c < size and lut[c]:
+                return True
+    else:
+        for i in range(n):
+            c = (<uint32_t *>data)[i]
+            if c < size and lut[c]:
+                return True
+    return False
+
+
+cdef inline bint _hspace(Py_UCS4 c) noexcept nogil:
+    # collapse_spaces' horizontal spaces: space, tab, NBSP, U+2000-U+200A, U+202F, U+205F
+    return c == 32 or c == 9 or c == 0xA0 or (0x2000 <= c <= 0x200A) or c == 0x202F or c == 0x205F
+
+
+cdef Py_ssize_t _collapse(char_t *s, Py_ssize_t n, char_t *out) noexcept nogil:
+    """Each line's edge runs of horizontal space removed, every inner run made one space;
+    returns the output length."""
+    cdef Py_ssize_t i = 0, j = 0, a, b, k
+    cdef bint run
+    while True:
+        a = i  # the line is s[a:b]
+        while i < n and s[i] != 10:
+            i += 1
+        b = i
+        while a < b and _hspace(s[a]):
+            a += 1
+        while b > a and _hspace(s[b - 1]):
+            b -= 1
+        run = False
+        for k in range(a, b):
+            if _hspace(s[k]):
+                run = True
+            else:
+                if run:
+                    out[j] = 32
+                    j += 1
+                    run = False
+                out[j] = s[k]
+                j += 1
+        if i >= n:
+            return j
+        out[j] = 10
+        j += 1
+        i += 1
+
+
+def collapse_spaces(str text):
+    """``collapse_spaces`` without an edit log: strip each line's edge runs of horizontal
+    space, make every other run one space (``text`` itself when nothing changes).
+
+    >>> collapse_spaces("  a \\t b\\u00a0c  \\nd "), collapse_spaces("tidy\\ntext")
+    ('a b c\\nd', 'tidy\\ntext')
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), m
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef void *out
+    if n == 0:
+        return text
+    out = malloc(n * kind)  # the output's characters are the input's, or spaces and line breaks
+    if not out:
+        raise MemoryError()
+    try:
+        if kind == 1:
+            m = _collapse(<uint8_t *>data, n, <uint8_t *>out)
+        elif kind == 2:
+            m = _collapse(<uint16_t *>data, n, <uint16_t *>out)
+        else:
+            m = _collapse(<uint32_t *>data, n, <uint32_t *>out)
+        if m == n and memcmp(out, data, n * kind) == 0:
+            return text  # nothing to do
+        return PyUnicode_FromKindAndData(kind, out, m)  # (in the narrowest kind that holds it)
+    finally:
+        free(out)

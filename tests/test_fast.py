@@ -192,3 +192,35 @@ def test_typo_fixer_gives_the_same_edits_with_and_without_the_compiled_scan(monk
         out[compiled] = got
     assert out[True] == out[False]
     assert any(edits for _text, edits in out[True])  # some fixes were made
+
+
+# ---------------------------------------------------------------- the whitespace fixers
+from cleaner.normalisers import whitespace as W  # noqa: E402
+
+_WS_CHARS = st.sampled_from(list("ab \t\n\u00a0\u2000\u200a\u200b\u202f\u205f\u3000\x00\x1f\x7f\x9f\ufeff\u2060é")
+                            + ["\U0001f600", "  ", "\n\n", " \n "])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_WS_CHARS, max_size=60).map("".join))
+def test_compiled_collapse_spaces_is_the_regex_path(text):
+    want = W._INNER_RUNS.sub(" ", "\n".join([line.strip(W._H_CHARS) for line in text.split("\n")]))
+    got = FAST.collapse_spaces(text)
+    assert got == want
+    logged: list = []
+    assert W.collapse_spaces(text, logged) == want  # the logging path agrees too
+    if want == text:
+        assert got is text  # nothing to do: the same object back
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_WS_CHARS, max_size=40).map("".join))
+def test_has_any_is_the_regex_search(text):
+    assert FAST.has_any(text, W._CONTROL_LUT) == (W._CONTROL.search(text) is not None)
+    assert FAST.has_any(text, W._ZERO_WIDTH_LUT) == (W._ZERO_WIDTH.search(text) is not None)
+
+
+def test_collapse_spaces_keeps_the_narrowest_string_kind():
+    out = FAST.collapse_spaces("caf\u00e9\u2003 au lait")  # the only wide character goes
+    assert out == "caf\u00e9 au lait" and out.isascii() is False and len(out) == 12
+    assert FAST.collapse_spaces("a\u2003b") == "a b" and FAST.collapse_spaces("a\u2003b").isascii()

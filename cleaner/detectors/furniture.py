@@ -593,15 +593,15 @@ class PageFurniture(BaseDetector):
         sel = np.flatnonzero(pg.keep & (pg.words >= self.repeat_min_words))
         if len(sel) < 2:
             return
-        # Two blocks with the same words have the same word count: only blocks whose
-        # count is shared can repeat each other (most pages have none to compare).
-        counts = pg.words[sel]
-        values, seen_n = np.unique(counts, return_counts=True)
-        if len(values) == len(sel):
+        # Two blocks with the same words have the same counts of words and of stopwords:
+        # only blocks that share both can repeat each other (most pages have none).
+        sig = Counter(zip(pg.words[sel].tolist(), pg.stop[sel].tolist()))
+        if len(sig) == len(sel):
             return
-        sel = sel[np.isin(counts, values[seen_n > 1])]
         seen: dict[str, int] = {}
-        for i in sel.tolist():
+        for i, w, s in zip(sel.tolist(), pg.words[sel].tolist(), pg.stop[sel].tolist()):
+            if sig[w, s] < 2:
+                continue
             key = " ".join(text[pg.start[i] : pg.end[i]].split())
             j = seen.setdefault(key, i)
             if j != i:

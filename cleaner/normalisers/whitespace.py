@@ -11,6 +11,20 @@ import regex
 from ..document import Edit
 from ._log import sub_logged
 
+try:  # the compiled hot loops (setup.py builds them when a C compiler is there)
+    from .. import _fast
+except ImportError:  # pragma: no cover - an install without the extension: the regex path
+    _fast = None
+
+
+def _lut(*ranges: tuple[int, int]) -> bytes:
+    """A lookup table for ``_fast.has_any``: 1 at every code point of the (inclusive)
+    ``ranges``, up to the last one."""
+    out = bytearray(max(b for _a, b in ranges) + 1)
+    for a, b in ranges:
+        out[a : b + 1] = b"\x01" * (b - a + 1)
+    return bytes(out)
+
 # CRLF and lone CR (old Mac) become LF; U+2028/U+2029 are line/paragraph separators
 # that JSON producers emit but most consumers split on "\n" only.
 _LINE_ENDINGS = regex.compile(r"\r\n?|[\u2028\u2029]")
@@ -18,6 +32,7 @@ _LINE_ENDINGS = regex.compile(r"\r\n?|[\u2028\u2029]")
 # Zero-width space, word joiner and BOM carry no text.  ZWJ/ZWNJ (U+200C/U+200D) are
 # NOT here: they change how Persian, Indic scripts and emoji sequences render.
 _ZERO_WIDTH = regex.compile(r"[\u200b\u2060\ufeff]+")
+_ZERO_WIDTH_LUT = _lut((0x200B, 0x200B), (0x2060, 0x2060), (0xFEFF, 0xFEFF))  # the same class
 
 # Horizontal spaces other than the ASCII space: tab, NBSP, the U+2000 block, narrow NBSP,
 # medium mathematical space.  U+3000 (ideographic space) is kept: it is CJK layout.
@@ -34,6 +49,7 @@ _BLANK_RUNS = regex.compile(r"\n{3,}")
 # C0 controls except \t and \n, DEL, and C1 controls.  \r is handled by
 # fix_line_endings, which runs first.
 _CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]+")
+_CONTROL_LUT = _lut((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F))  # the same class
 
 
 def fix_line_endings(text: str, log: list[Edit] | None = None) -> str:
@@ -55,7 +71,7 @@ def remove_zero_width(text: str, log: list[Edit] | None = None) -> str:
     >>> remove_zero_width("\\u200d")  # ZWJ is kept
     '\\u200d'
     """
-    if not _ZERO_WIDTH.search(text):
+    if not (_fast.has_any(text, _ZERO_WIDTH_LUT) if _fast is not None else _ZERO_WIDTH.search(text)):
         return text
     return sub_logged(_ZERO_WIDTH, lambda m: "", text, log, "remove_zero_width", "zero-width character")
 
@@ -96,6 +112,8 @@ def collapse_spaces(text: str, log: list[Edit] | None = None) -> str:
     >>> collapse_spaces("  a \\t b\\u00a0c  \\nd ")
     'a b c\\nd'
     """
+    if log is None and _fast is not None:
+        return _fast.collapse_spaces(text)  # the same result in one compiled pass
     if not _needs_spaces(text):
         return text
     if log is None:
@@ -144,7 +162,7 @@ def remove_control_chars(text: str, log: list[Edit] | None = None) -> str:
     >>> remove_control_chars("a\x00b\x1bc\td\n")
     'abc\td\n'
     """
-    if not _CONTROL.search(text):
+    if not (_fast.has_any(text, _CONTROL_LUT) if _fast is not None else _CONTROL.search(text)):
         return text
     return sub_logged(_CONTROL, lambda m: "", text, log, "remove_control_chars", "control character")
 
