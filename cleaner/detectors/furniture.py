@@ -360,9 +360,10 @@ class PageFurniture(BaseDetector):
         """The raw features of every block, then the stage-1 matrix (``STAGE1``: one row
         a feature, one column a block; the block itself, its two neighbours and a window
         of three on each side).  Words, stopwords, capitalised words, digits and commas
-        are counted over the whole text at once (one ``str.split``, code-point arrays,
-        per-line sums in numpy); only the few blocks that hold a separator, a URL cue or
-        a notice cue, and the short ones (link words), are looked at one by one."""
+        come from the compiled ``block_counts`` (or :meth:`_counts`, the numpy path, for
+        Chinese and Japanese and when the extension is not built); only the few blocks
+        that hold a separator, a URL cue or a notice cue, and the short ones (link
+        words), are looked at one by one."""
         text = doc.text
         low = doc.lower
         blocks = doc.blocks
