@@ -244,8 +244,9 @@ def context(double[::1] z, double[::1] pr, double[::1] stop, const unsigned char
     cdef Py_ssize_t *re
     cdef double *mass
     cdef Py_ssize_t prev
-    if X.shape[0] != 17 or X.shape[1] != m or pr.shape[0] != m or stop.shape[0] != m:
-        raise ValueError("shapes differ")
+    if (X.shape[0] != 17 or X.shape[1] != m or pr.shape[0] != m or stop.shape[0] != m
+            or heading.shape[0] != m or chars.shape[0] != m or endp.shape[0] != m):
+        raise ValueError("shapes differ")  # (no bounds checks below)
     if m == 0:
         return ma, mb
     run_of = <double *>malloc((m + 1) * sizeof(double))

@@ -224,3 +224,14 @@ def test_collapse_spaces_keeps_the_narrowest_string_kind():
     out = FAST.collapse_spaces("caf\u00e9\u2003 au lait")  # the only wide character goes
     assert out == "caf\u00e9 au lait" and out.isascii() is False and len(out) == 12
     assert FAST.collapse_spaces("a\u2003b") == "a b" and FAST.collapse_spaces("a\u2003b").isascii()
+
+
+def test_context_refuses_arrays_of_other_lengths():
+    z = np.zeros(3)
+    ok = dict(z=z, pr=np.full(3, 0.5), stop=np.zeros(3), heading=np.zeros(3, np.uint8),
+              chars=np.zeros(3, np.int64), endp=np.zeros(3, np.uint8))
+    for name in ("pr", "stop", "heading", "chars", "endp"):
+        bad = dict(ok, **{name: ok[name][:2]})
+        with pytest.raises(ValueError):
+            FAST.context(bad["z"], bad["pr"], bad["stop"], bad["heading"], bad["chars"], bad["endp"],
+                         3, 70, -4.0, np.empty((17, 3)))
