@@ -72,7 +72,7 @@ cdef class StopTable:
     cdef readonly Py_ssize_t maxlen
 
     def __cinit__(self, words):
-        cdef list ws = sorted(words)
+        cdef list ws = list(words)  # (in any order: lookups do not depend on it)
         cdef Py_ssize_t size = 8, total, i, pos = 0, n
         cdef uint64_t slot, h
         # every code point, one after another, in this machine's byte order
@@ -92,7 +92,7 @@ cdef class StopTable:
             self.slots[i].off = -1
         memcpy(self.chars, <const char *>packed, total * sizeof(uint32_t))
         for w in ws:
-            n = len(w)
+            n = PyUnicode_GET_LENGTH(w)
             h = _hash(<uint32_t *>&self.chars[pos], n)
             slot = h & self.mask
             while self.slots[slot].off != -1:

@@ -96,7 +96,7 @@ def _codes(lang: str) -> dict[str, int]:
 def _stop_table(lang: str) -> "_fast.StopTable":
     """The stopword tokens of ``lang`` as :func:`_codes` writes them (as written,
     capitalised, in capitals), as the compiled counts' hash table."""
-    return _fast.StopTable(frozenset(w for w, c in _codes(lang).items() if c == 1))
+    return _fast.StopTable([w for w, c in _codes(lang).items() if c == 1])
 
 
 @lru_cache(maxsize=1)
