@@ -235,3 +235,12 @@ def test_context_refuses_arrays_of_other_lengths():
         with pytest.raises(ValueError):
             FAST.context(bad["z"], bad["pr"], bad["stop"], bad["heading"], bad["chars"], bad["endp"],
                          3, 70, -4.0, np.empty((17, 3)))
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ru", "und"])
+def test_stop_table_holds_exactly_the_stopword_tokens_of_the_numpy_path(lang):
+    tokens = {w for w, code in F._codes(lang).items() if code == 1}
+    table = F._stop_table(lang)
+    assert all(w in table for w in tokens)
+    assert table.maxlen == max(map(len, tokens))
+    assert "\x00" not in table and "Zzzz" not in table
