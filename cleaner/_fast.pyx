@@ -539,3 +539,40 @@ def collapse_spaces(str text):
         return PyUnicode_FromKindAndData(kind, out, m)  # (in the narrowest kind that holds it)
     finally:
         free(out)
+
+
+# ---------------------------------------------------------------- document lines
+def block_list(str text, block_type):
+    """``Document``'s blocks: ``block_type((start, end, line))`` (made with
+    ``tuple.__new__``) for every line of ``text`` that is not empty and not made only of
+    whitespace starting with a space or a tab; the same list as
+    ``cleaner.document._block_list``'s Python loop.
+
+    >>> from collections import namedtuple
+    >>> B = namedtuple("B", "start end text")
+    >>> block_list("ab\\n\\n  \\ncd\\n\\u3000", B)
+    [B(start=0, end=2, text='ab'), B(start=7, end=9, text='cd'), B(start=10, end=11, text='\\u3000')]
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), a = 0, b, k
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c
+    cdef bint keep
+    cdef list out = []
+    new = tuple.__new__
+    while a <= n:
+        b = a
+        while b < n and _read(kind, data, b) != 10:
+            b += 1
+        if b > a:
+            c = _read(kind, data, a)
+            keep = c != 32 and c != 9  # a line starting otherwise is kept (as `line[0] not in " \t"`)
+            if not keep:
+                for k in range(a + 1, b):  # ... else unless it is all whitespace (str.isspace)
+                    if not Py_UNICODE_ISSPACE(_read(kind, data, k)):
+                        keep = True
+                        break
+            if keep:
+                out.append(new(block_type, (a, b, text[a:b])))
+        a = b + 1
+    return out

@@ -244,3 +244,22 @@ def test_stop_table_holds_exactly_the_stopword_tokens_of_the_numpy_path(lang):
     assert all(w in table for w in tokens)
     assert table.maxlen == max(map(len, tokens))
     assert "\x00" not in table and "Zzzz" not in table
+
+
+# ---------------------------------------------------------------- document lines
+from cleaner import document as D  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b c", " ", "\t", "\n", "\n", "\u3000", "\x0b", "\xa0", "\u2028", "\x00",
+                                 "\U0001f600", "  x", "\t\n"]), max_size=40).map("".join))
+def test_compiled_block_list_is_the_python_loop(text):
+    got = D._block_list(text)
+    D._USE_COMPILED = False
+    try:
+        want = D._block_list(text)
+    finally:
+        D._USE_COMPILED = True
+    assert got == want
+    assert all(type(b) is D.Block for b in got)
+    assert got == list(D.blocks(text))
