@@ -7,6 +7,9 @@ numpy, with the same results, which the tests check).
   (words, stopwords, digits, capitals, commas) and its context features (stages 2 and 3).
 - :func:`unknown_chunks`: the typo fixer's ``set(text.split()) - known``, without a
   string per chunk.
+- :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
+  checks and their space collapsing (without an edit log).
+- :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
 - :class:`StopTable`: a set of words as a hash table over code points, asked about a
   slice of a text without making a string of it.
 """
