@@ -73,11 +73,12 @@ def main(argv: list[str] | None = None) -> int:
             lexicon(), bigrams(), _candidate_index(), _common_index()
             # ... and page_furniture's per-language stoplists and stop tables, loaded on a
             # language's first page: one-off costs of a few ms each (~80 languages here)
+            from cleaner._compiled import fast
             from cleaner.detectors import furniture as F
 
             for lang in [*F._data()[0], "und"]:
                 F.stoplist(lang)
-                if F._fast is not None:
+                if fast() is not None:
                     F._stop_table(lang)
                 else:
                     F._codes(lang)

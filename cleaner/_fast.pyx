@@ -237,8 +237,9 @@ def context(double[::1] z, double[::1] pr, double[::1] stop, const unsigned char
     a block), from the scores ``z``, their probabilities ``pr`` (computed by the caller,
     with numpy's ``exp``), and the blocks' stopwords, heading flags, lengths and end
     punctuation.  The same operations in the same order as the numpy path, so the same
-    doubles (cumulative sums run left to right in both).  Returns the main run's first
-    and last block."""
+    numbers (cumulative sums run left to right in both; a zero may differ in sign where
+    numpy's max picks the other of two equal zeros, which no score can see: each adds a
+    non-zero bias).  Returns the main run's first and last block."""
     cdef Py_ssize_t m = z.shape[0], i, j, r, nruns = 0, ma = m, mb = -1, lo5, hi5, d
     cdef double top, zmax_all, acc_run, v, a, b
     cdef double *run_of

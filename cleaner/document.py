@@ -204,19 +204,15 @@ class Result:
 
 _tuple_new = tuple.__new__
 
-try:  # the compiled hot loops (setup.py builds them when a C compiler is there)
-    from . import _fast
-except ImportError:  # pragma: no cover - an install without the extension: the Python loop
-    _fast = None
-#: the tests set this to False to compare the compiled scan with the Python loop
-_USE_COMPILED = True
+from ._compiled import fast
 
 
 def _block_list(text: str) -> list[Block]:
     """``list(blocks(text))``, without a generator and Block.__new__'s Python frame
     (``cleaner._fast.block_list`` when it is built: the same list, one compiled scan)."""
-    if _fast is not None and _USE_COMPILED:
-        return _fast.block_list(text, Block)
+    f = fast()
+    if f is not None:
+        return f.block_list(text, Block)
     out: list[Block] = []
     add = out.append
     pos = 0

@@ -36,8 +36,8 @@ A page in which nothing looks like content, or in which no block is clearly furn
 be a page (or short records without a long block of prose) are not touched.  The
 per-block counts (words, stopwords, digits, capitals, commas) and the context features
 of stages 2 and 3 are computed by a compiled module (``cleaner._fast``, Cython) when
-it is built, else in numpy for the whole page at once; both give the same numbers, bit
-for bit.  Only lines holding a separator, URL or notice cue, and short lines, are
+it is built, else in numpy for the whole page at once; both give the same numbers
+(``cleaner._fast.context`` says how a zero's sign may differ, unseen by any score).  Only lines holding a separator, URL or notice cue, and short lines, are
 looked at one by one.  Every span's reason names the features that fired and the scores.
 """
 from __future__ import annotations
@@ -47,7 +47,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -55,10 +55,7 @@ from ..document import Block, Document, Span
 from ..registry import register
 from .base import BaseDetector, candidate_blocks, load_patterns
 
-try:  # the compiled hot loops (setup.py builds them when a C compiler is there)
-    from .. import _fast
-except ImportError:  # pragma: no cover - an install without the extension: the numpy path
-    _fast = None
+from .._compiled import fast
 
 GOOD, BAD = "good", "bad"
 
@@ -93,7 +90,7 @@ def _codes(lang: str) -> dict[str, int]:
 
 
 @lru_cache(maxsize=None)
-def _stop_table(lang: str) -> "_fast.StopTable":
+def _stop_table(lang: str) -> Any:
     """The stopword tokens of ``lang`` as :func:`_codes` writes them (as written,
     capitalised, in capitals), as the compiled counts' hash table.  Made from the
     stoplist directly: the compiled path never needs :func:`_codes`' dict, which would
@@ -101,6 +98,8 @@ def _stop_table(lang: str) -> "_fast.StopTable":
     words: set[str] = set()
     for w in stoplist(lang):
         words.update((w, w.capitalize(), w.upper()))
+    from .. import _fast
+
     return _fast.StopTable(words)
 
 
@@ -264,9 +263,6 @@ class PageFurniture(BaseDetector):
         self._end_lut = np.zeros(0x10000, dtype=bool)
         self._end_lut[[ord(c) for c in self._end if ord(c) < 0x10000]] = True
         self._cues = _cue_triggers()
-        #: use the compiled counts when they are built (False: the numpy path, which gives
-        #: the same integers; the tests compare the two)
-        self._compiled = _fast is not None
 
     # ------------------------------------------------------------------ stage 0
     def _group(self, doc: Document, stop: frozenset[str], cjk: bool) -> tuple[list[int], list[int]]:
@@ -383,8 +379,9 @@ class PageFurniture(BaseDetector):
             ends = [blocks[i].end for i in last]
         pg.start, pg.end = starts, ends
         sa, ea = np.array(starts), np.array(ends)
-        if self._compiled and not cjk:
-            counts = _fast.block_counts(text, starts, ends, _stop_table(doc.lang))
+        f = fast()
+        if f is not None and not cjk:
+            counts = f.block_counts(text, starts, ends, _stop_table(doc.lang))
             words, stops, digit_chars, titles, commas = (np.frombuffer(c, np.int64).astype(float) for c in counts[:5])
             f, last_cp, last2, last3 = (np.frombuffer(c, np.int64) for c in counts[5:])
         else:
@@ -501,9 +498,10 @@ class PageFurniture(BaseDetector):
         m = len(z)
         edge = -_ZCLIP / 2
         pr = 1.0 / (1.0 + np.exp(-z))
-        if self._compiled:  # the same doubles, in one compiled pass (cleaner._fast.context)
+        f = fast()
+        if f is not None:  # the same numbers, in one compiled pass (cleaner._fast.context)
             X = np.empty((len(STAGE2), m))
-            _fast.context(np.ascontiguousarray(z), pr, np.ascontiguousarray(pg.stop, dtype=np.float64),
+            f.context(np.ascontiguousarray(z), pr, np.ascontiguousarray(pg.stop, dtype=np.float64),
                                     pg.heading.view(np.uint8), np.ascontiguousarray(pg.chars, dtype=np.int64),
                                     pg.endp.view(np.uint8), self.max_gap_blocks, self.length_low, edge, X)
             return X

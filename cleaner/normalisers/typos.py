@@ -45,15 +45,12 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..document import Edit
 from .typos_edits import adjacent, osa_distance, pair_key, sound_key, substitution_kind
 
-try:  # the compiled hot loops (setup.py builds them when a C compiler is there)
-    from .. import _fast
-except ImportError:  # pragma: no cover - an install without the extension: the Python path
-    _fast = None
+from .._compiled import fast
 
 NAME = "fix_typos"
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "typos")
@@ -882,15 +879,12 @@ def _line_is_code(text: str, start: int, end: int) -> bool:
     return _CODE_LINE.search(text, ls, stop) is not None
 
 
-#: use the compiled chunk scan (``cleaner._fast.unknown_chunks``) when it is built; the
-#: tests set this to False to compare it with the Python set difference
-USE_COMPILED = True
-
-
 @lru_cache(maxsize=1)
-def _protected_table() -> "_fast.StopTable":
+def _protected_table() -> Any:
     """The never-changed words (``_Lexicon.protected``) as the compiled scan's hash table
-    (~7 MB, built once, ~0.1 s)."""
+    (``cleaner._fast.StopTable``; ~7 MB, built once, ~0.1 s)."""
+    from .. import _fast
+
     return _fast.StopTable(lexicon().protected)
 
 
@@ -903,9 +897,10 @@ def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
     is one pass over its characters; the verdict on each
     unknown word is cached across documents (:func:`_candidates`).
     """
-    if _fast is not None and USE_COMPILED:
+    f = fast()
+    if f is not None:
         # the same counts and chunks as below, without a str per chunk
-        n_parts, n_chunks, rest = _fast.unknown_chunks(text, _protected_table())
+        n_parts, n_chunks, rest = f.unknown_chunks(text, _protected_table())
     else:
         parts = text.split()
         chunks = set(parts)

@@ -11,10 +11,7 @@ import regex
 from ..document import Edit
 from ._log import sub_logged
 
-try:  # the compiled hot loops (setup.py builds them when a C compiler is there)
-    from .. import _fast
-except ImportError:  # pragma: no cover - an install without the extension: the regex path
-    _fast = None
+from .._compiled import fast
 
 
 def _lut(*ranges: tuple[int, int]) -> bytes:
@@ -71,7 +68,8 @@ def remove_zero_width(text: str, log: list[Edit] | None = None) -> str:
     >>> remove_zero_width("\\u200d")  # ZWJ is kept
     '\\u200d'
     """
-    if not (_fast.has_any(text, _ZERO_WIDTH_LUT) if _fast is not None else _ZERO_WIDTH.search(text)):
+    f = fast()
+    if not (f.has_any(text, _ZERO_WIDTH_LUT) if f is not None else _ZERO_WIDTH.search(text)):
         return text
     return sub_logged(_ZERO_WIDTH, lambda m: "", text, log, "remove_zero_width", "zero-width character")
 
@@ -112,8 +110,9 @@ def collapse_spaces(text: str, log: list[Edit] | None = None) -> str:
     >>> collapse_spaces("  a \\t b\\u00a0c  \\nd ")
     'a b c\\nd'
     """
-    if log is None and _fast is not None:
-        return _fast.collapse_spaces(text)  # the same result in one compiled pass
+    f = fast()
+    if log is None and f is not None:
+        return f.collapse_spaces(text)  # the same result in one compiled pass
     if not _needs_spaces(text):
         return text
     if log is None:
@@ -162,7 +161,8 @@ def remove_control_chars(text: str, log: list[Edit] | None = None) -> str:
     >>> remove_control_chars("a\x00b\x1bc\td\n")
     'abc\td\n'
     """
-    if not (_fast.has_any(text, _CONTROL_LUT) if _fast is not None else _CONTROL.search(text)):
+    f = fast()
+    if not (f.has_any(text, _CONTROL_LUT) if f is not None else _CONTROL.search(text)):
         return text
     return sub_logged(_CONTROL, lambda m: "", text, log, "remove_control_chars", "control character")
 
