@@ -62,6 +62,9 @@ def ordered_map(
         for f in pending:
             f.cancel()
         procs = [] if ok else list((getattr(ex, "_processes", None) or {}).values())
+        # (shutdown() drops its references to these two: keep them for the clean-up below)
+        results = getattr(ex, "_result_queue", None)
+        mgr = getattr(ex, "_executor_manager_thread", None)
         if not ok:
             # The batches still being written to the workers' queue are dropped: its
             # feeder thread may be blocked writing to a pipe that no worker will read
@@ -80,9 +83,16 @@ def ordered_map(
         for p in procs:
             p.join(timeout=5)
         if not ok:
+            # A worker terminated while sending its result leaves half a message in the
+            # result pipe, and the pool's manager thread waits in recv() for the rest;
+            # the interpreter joins that thread at exit, forever.  With the workers gone,
+            # closing this process's copy of the pipe's write end (it never writes to it)
+            # turns that wait into an EOF: the thread sees a broken pool and ends.
+            writer = getattr(results, "_writer", None)
+            if writer is not None and not any(p.is_alive() for p in procs):
+                writer.close()
             # let the pool's manager thread finish closing its queues before the caller
             # goes on (and perhaps exits): a thread still closing pipes while the
             # interpreter shuts down can print "Bad file descriptor" noise to stderr
-            mgr = getattr(ex, "_executor_manager_thread", None)
             if mgr is not None:
                 mgr.join(timeout=5)

@@ -386,6 +386,31 @@ def test_signal_stops_workers_fast_and_leaves_no_output(tmp_path, sig, code):
     assert not [w for w in workers if psutil.pid_exists(w) and psutil.Process(w).status() != psutil.STATUS_ZOMBIE]
 
 
+_STOP_MID_SEND = """
+import sys
+from cleaner.parallel import ordered_map
+
+def big(i):
+    return b"x" * (8 << 20)  # far more than a pipe holds: the workers spend their time sending
+
+it = ordered_map(big, range(1000), workers=2)
+next(it)
+it.close()  # the consumer stops early: the workers are terminated, often mid-send
+print("closed")
+"""
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_worker_stopped_mid_send_does_not_hang_the_exit(attempt):
+    """A worker terminated while sending a result leaves half a message in the result
+    pipe; the pool's manager thread used to wait for the rest, and the interpreter, which
+    joins that thread at exit, with it (the CLI's watchdog then ended it after 20 s)."""
+    p = subprocess.run([sys.executable, "-c", _STOP_MID_SEND], capture_output=True, text=True, timeout=60,
+                       cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert p.returncode == 0 and p.stdout.strip() == "closed", p.stderr
+    assert "Traceback" not in p.stderr and "Error" not in p.stderr, p.stderr
+
+
 # ------------------------------------------------------------------ oversized records
 def test_oversized_record_is_rejected_with_its_size(tmp_path):
     big = orjson.dumps({"text": "x" * 5000}) + b"\n"
