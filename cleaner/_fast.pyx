@@ -341,6 +341,189 @@ def context(double[::1] z, double[::1] pr, double[::1] stop, const unsigned char
     return ma, mb
 
 
+# ---------------------------------------------------------------- page_furniture stage 1
+def nav_flags(str low, list starts, list ends, const long long[::1] last1, const long long[::1] last2,
+              const long long[::1] last3, nav_words, str strip, unsigned char[::1] out):
+    """``out[k] = 1`` for a block that is a whole link word ("Home", "Next »"): at most 40
+    characters, not ending a sentence (``.``, ``!`` or ``?``, unless it ends in ``...``),
+    and in ``nav_words`` once stripped of the characters of ``strip``; ``last1`` to
+    ``last3`` are the code points of its last three characters (``block_counts``).  The
+    same flags as ``PageFurniture._features``' numpy path.
+
+    >>> import numpy as np
+    >>> out = np.zeros(3, np.uint8)
+    >>> low = "home\\nread this.\\nnext »"
+    >>> nav_flags(low, [0, 5, 16], [4, 15, 22], np.array([101, 46, 187]), np.array([109, 115, 32]),
+    ...           np.array([111, 105, 116]), frozenset({"home", "next"}), " »", out)
+    >>> out.tolist()
+    [1, 0, 1]
+    """
+    cdef Py_ssize_t m = len(starts), k, a, b
+    cdef long long l1
+    if len(ends) != m or last1.shape[0] != m or last2.shape[0] != m or last3.shape[0] != m or out.shape[0] != m:
+        raise ValueError("lengths differ")
+    for k in range(m):
+        a = starts[k]
+        b = ends[k]
+        out[k] = 0
+        if b - a > 40:
+            continue
+        l1 = last1[k]
+        if (l1 == 46 or l1 == 33 or l1 == 63) and not (b >= 3 and l1 == 46 and last2[k] == 46 and last3[k] == 46):
+            continue  # ends a sentence ("Home." in dialogue)
+        if low[a:b].strip(strip) in nav_words:
+            out[k] = 1
+
+
+def dup_flags(str text, list starts, list ends, unsigned char[::1] out):
+    """``out[k] = 1`` when the text of block ``k`` is also the text of another block (a
+    menu printed twice): blocks are grouped by a hash of their code points, and only
+    blocks that share a hash are compared as strings.
+
+    >>> import numpy as np
+    >>> out = np.zeros(4, np.uint8)
+    >>> dup_flags("Home\\nNews\\nHome\\nHomes", [0, 5, 10, 15], [4, 9, 14, 20], out)
+    >>> out.tolist()
+    [1, 0, 1, 0]
+    """
+    cdef Py_ssize_t m = len(starts), k, a, b
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef uint64_t h
+    cdef dict first = {}
+    cdef dict groups = {}
+    if len(ends) != m or out.shape[0] != m:
+        raise ValueError("lengths differ")
+    for k in range(m):
+        a = starts[k]
+        b = ends[k]
+        if a < 0 or b > n or a > b:
+            raise ValueError("block out of range")
+        out[k] = 0
+        if kind == 1:
+            h = _hash(<uint8_t *>data + a, b - a)
+        elif kind == 2:
+            h = _hash(<uint16_t *>data + a, b - a)
+        else:
+            h = _hash(<uint32_t *>data + a, b - a)
+        key = h
+        j = first.setdefault(key, k)
+        if j != k:
+            groups.setdefault(key, [j]).append(k)
+    for members in groups.values():
+        seen = {}
+        for k in members:
+            s = text[starts[k] : ends[k]]
+            seen[s] = seen.get(s, 0) + 1
+        for k in members:
+            if seen[text[starts[k] : ends[k]]] > 1:
+                out[k] = 1
+
+
+def stage1(tuple counts, list starts, list ends, const double[::1] seps, const double[::1] urls,
+           const unsigned char[::1] cue, const unsigned char[::1] nav, const unsigned char[::1] dup,
+           const unsigned char[::1] end_lut, Py_ssize_t length_low, Py_ssize_t length_high,
+           double[:, ::1] X, long long[::1] chars, double[::1] words, double[::1] stops,
+           unsigned char[::1] endp, unsigned char[::1] menu, unsigned char[::1] heading):
+    """``PageFurniture._features``' stage-1 matrix into ``X`` (33 rows, ``STAGE1``; one
+    column a block) and the blocks' lengths, words, stopwords, end punctuation, menu and
+    heading flags, from ``block_counts``' nine arrays and the sparse per-block cues.
+
+    Rows 1, 6, 19, 20, 25 and 31 are left holding the argument of their ``log1p``
+    (characters, stopwords, the neighbours' characters, the window's stopwords; row 31
+    the window's stopwords of a short block, else 0): the caller takes ``numpy.log1p``
+    of them in place, so that every logarithm is numpy's, as on the numpy path.  All
+    other numbers come from the same operations in the same order as that path."""
+    cdef Py_ssize_t m = len(starts), i, k
+    cdef const long long[::1] c_words, c_stops, c_digits, c_titles, c_commas, c_first, c_last
+    cdef double nw1, dens, smax, a, b
+    cdef double *acc
+    cdef long long f, cp, ch
+    cdef bint short_, long_, nav_, menu_, endp_
+    if len(counts) != 9:
+        raise ValueError("block_counts gives nine arrays")
+    c_words, c_stops, c_digits, c_titles, c_commas, c_first, c_last = counts[0], counts[1], counts[2], \
+        counts[3], counts[4], counts[5], counts[6]
+    if (len(ends) != m or X.shape[0] != 33 or X.shape[1] != m or c_words.shape[0] != m or c_stops.shape[0] != m
+            or c_digits.shape[0] != m or c_titles.shape[0] != m or c_commas.shape[0] != m
+            or c_first.shape[0] != m or c_last.shape[0] != m or seps.shape[0] != m or urls.shape[0] != m
+            or cue.shape[0] != m or nav.shape[0] != m or dup.shape[0] != m or chars.shape[0] != m
+            or words.shape[0] != m or stops.shape[0] != m or endp.shape[0] != m or menu.shape[0] != m
+            or heading.shape[0] != m or end_lut.shape[0] != 0x10000):
+        raise ValueError("shapes differ")  # (no bounds checks below)
+    if m == 0:
+        return
+    acc = <double *>malloc((m + 1) * sizeof(double))
+    if not acc:
+        raise MemoryError()
+    try:
+        acc[0] = 0.0
+        smax = <double>c_stops[0]
+        for i in range(m):
+            chars[i] = <long long>ends[i] - <long long>starts[i]
+            words[i] = <double>c_words[i]
+            stops[i] = <double>c_stops[i]
+            acc[i + 1] = acc[i] + stops[i]
+            if stops[i] > smax:
+                smax = stops[i]
+            cp = c_last[i]
+            endp[i] = end_lut[cp if cp < 0xFFFF else 0xFFFF]
+            menu[i] = seps[i] >= 2.0 and words[i] <= 8.0 * seps[i]
+        if smax == 0.0:
+            smax = 1.0
+        for i in range(m):
+            ch = chars[i]
+            nw1 = words[i] if words[i] > 1.0 else 1.0
+            dens = stops[i] / nw1
+            short_ = ch < length_low
+            long_ = ch >= length_high
+            endp_ = endp[i]
+            nav_ = nav[i]
+            menu_ = menu[i]
+            heading[i] = ch <= length_high and not endp_ and seps[i] == 0.0 and not nav_
+            f = c_first[i]
+            X[0, i] = 1.0
+            X[1, i] = <double>ch  # log1p by the caller
+            X[2, i] = 1.0 if short_ else 0.0
+            X[3, i] = 1.0 if long_ else 0.0
+            X[4, i] = dens
+            X[5, i] = 0.0 if short_ else dens
+            X[6, i] = stops[i]  # log1p by the caller
+            X[7, i] = 1.0 if endp_ else 0.0
+            X[8, i] = <double>c_titles[i] / nw1
+            X[9, i] = <double>c_digits[i] / <double>(ch if ch > 1 else 1)
+            a = 3.0 * urls[i] / nw1
+            X[10, i] = a if a < 1.0 else 1.0
+            X[11, i] = 1.0 if menu_ else 0.0
+            X[12, i] = (seps[i] if seps[i] < 3.0 else 3.0) / 3.0
+            X[13, i] = 1.0 if nav_ else 0.0
+            X[14, i] = 1.0 if cue[i] else 0.0
+            X[15, i] = <double>i / <double>(m - 1 if m - 1 > 1 else 1)
+            X[16, i] = 1.0 if words[i] == 1.0 else 0.0
+            X[17, i] = 1.0 if ((97 <= f <= 122) or (223 <= f <= 255 and f != 247) or (0x430 <= f <= 0x45F)) else 0.0
+            X[18, i] = 1.0 if c_last[i] == 58 else 0.0
+            # the neighbours (fill past the ends: 0 for lengths and densities, 1 for "bad")
+            X[19, i] = <double>chars[i - 1] if i >= 1 else 0.0  # log1p by the caller
+            X[20, i] = <double>chars[i + 1] if i + 1 < m else 0.0
+            X[25, i] = acc[i + 4 if i + 4 < m else m] - acc[i - 3 if i >= 3 else 0] - stops[i]  # log1p by the caller
+            X[26, i] = stops[i] / smax
+            X[27, i] = 1.0 if dup[i] else 0.0
+            b = <double>c_commas[i] / nw1 * 5
+            X[28, i] = b if b < 1.0 else 1.0
+            X[29, i] = 1.0 if short_ and endp_ else 0.0
+            X[30, i] = X[8, i] if short_ else 0.0
+            X[31, i] = X[25, i] if short_ else 0.0  # log1p by the caller
+            X[32, i] = 1.0 if long_ and endp_ else 0.0
+        for i in range(m):  # the neighbours' long-block densities and "bad" flags
+            X[21, i] = X[5, i - 1] if i >= 1 else 0.0
+            X[22, i] = X[5, i + 1] if i + 1 < m else 0.0
+            X[23, i] = (1.0 if (nav[i - 1] or menu[i - 1] or urls[i - 1] > 0.0) else 0.0) if i >= 1 else 1.0
+            X[24, i] = (1.0 if (nav[i + 1] or menu[i + 1] or urls[i + 1] > 0.0) else 0.0) if i + 1 < m else 1.0
+    finally:
+        free(acc)
+
+
 cdef inline bint _split_space(Py_UCS4 c) noexcept:
     # whitespace as str.split() sees it (NUL is not)
     if c < 128:

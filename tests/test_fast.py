@@ -143,6 +143,90 @@ def test_detector_output_is_the_same_with_and_without_the_compiled_counts():
     assert cleaner.clean(texts[0])  # and the default pipeline runs on it
 
 
+def stage1_both(text: str, lang: str = "en") -> tuple[tuple, tuple] | None:
+    """(compiled, numpy) stage-1 matrix and page arrays of ``text``, or None when the
+    detector leaves it alone before stage 1."""
+    out = []
+    for ctx in (nullcontext(), python_paths()):
+        with ctx:
+            doc = Document(text, {"lang": lang})
+            if len(doc.blocks) < DET.min_blocks:
+                return None
+            first, last = DET._group(doc, F.stoplist(lang), False)
+            pg = F._Page(first, last)
+            X = DET._features(doc, pg, F.stoplist(lang), False)
+            arrays = [np.asarray(getattr(pg, k)) for k in ("chars", "words", "stop", "density", "title", "digits",
+                                                           "urls", "seps", "nav", "cue", "menu", "endp", "heading")]
+            out.append((X, arrays, pg.start, pg.end))
+    return out[0], out[1]
+
+
+def _assert_same_stage1(text: str, lang: str = "en") -> bool:
+    got = stage1_both(text, lang)
+    if got is None:
+        return False
+    (X, arrays, s1, e1), (Xn, arrays_n, s2, e2) = got
+    assert (s1, e1) == (s2, e2)
+    assert X.shape == Xn.shape
+    for r, name in enumerate(F.STAGE1):  # the same doubles, bit for bit
+        assert X[r].tobytes() == Xn[r].tobytes(), (name, X[r], Xn[r])
+    for a, b in zip(arrays, arrays_n):
+        assert a.dtype.kind == b.dtype.kind and a.tolist() == b.tolist()
+    return True
+
+
+def test_compiled_stage1_is_the_numpy_matrix_on_the_quality_pages():
+    n = 0
+    for path in sorted(glob.glob(os.path.join(HERE, "fixtures", "quality", "*_*.txt"))):
+        with open(path, encoding="utf-8") as f:
+            text = "".join(line[2:] for line in f)
+        n += _assert_same_stage1(text)
+    assert n > 10
+
+
+_LINES = st.sampled_from([
+    "The council voted on Tuesday to raise the budget for the schools of the city, and the mayor agreed.",
+    "Home", "home", "Home.", "News »", "Next ...", "Contact us", "Home | News | Sport | Contact",
+    "» Archive", "Share this: Facebook • Twitter", "Visit http://example.com or www.example.org",
+    "write to info@example.com", "Copyright 2024 Example Media. All rights reserved.", "Posted: 12.03.2024 10:45",
+    "Tags: politics, economy, budget", "A short line", "", "", "   ", "Следующая",
+    "Été à Paris, les écoles et la mairie.", "and the wrapped line goes on here with the rest",
+    "of the sentence, which is long enough to be a paragraph of prose that was hard-wrapped",
+    "Read more:", "x", "1 2 3 4 5", "😀 emoji line", "TITLE IN CAPITALS",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=40).map("\n".join), st.sampled_from(["en", "de", "ru"]))
+def test_compiled_stage1_is_the_numpy_matrix_on_random_pages(text, lang):
+    _assert_same_stage1(text, lang)
+
+
+def test_nav_and_dup_flags_refuse_arrays_of_other_lengths():
+    one = np.zeros(1, np.int64)
+    with pytest.raises(ValueError):
+        FAST.nav_flags("home", [0], [4], one, one, np.zeros(2, np.int64), frozenset(), " ", np.zeros(1, np.uint8))
+    with pytest.raises(ValueError):
+        FAST.dup_flags("home", [0, 1], [4], np.zeros(2, np.uint8))
+    with pytest.raises(ValueError):
+        FAST.dup_flags("home", [0], [5], np.zeros(1, np.uint8))
+
+
+def test_dup_flags_compare_text_not_only_hashes():
+    # many distinct lines, a few repeated ones: exactly the repeated ones are flagged
+    lines = [f"line {i}" for i in range(500)] + ["line 7", "line 499", "menu"] + ["menu"]
+    text = "\n".join(lines)
+    starts, ends, pos = [], [], 0
+    for ln in lines:
+        starts.append(pos)
+        ends.append(pos + len(ln))
+        pos += len(ln) + 1
+    out = np.zeros(len(lines), np.uint8)
+    FAST.dup_flags(text, starts, ends, out)
+    want = [int(lines.count(ln) > 1) for ln in lines]
+    assert out.tolist() == want and sum(want) == 6
+
+
 class _Pg:  # the page arrays _context reads
     def __init__(self, stop, heading, chars, endp):
         self.stop, self.heading, self.chars, self.endp = stop, heading, chars, endp

@@ -200,6 +200,11 @@ STAGE2 = ("bias", "z", "zp1", "zn1", "zp2", "zn2", "zmax3", "pmean5", "run_share
           "before_main", "after_main", "header", "short", "end_punct", "dist_main", "zrel")
 
 
+#: rows of the stage-1 matrix that ``cleaner._fast.stage1`` leaves holding the argument of
+#: their ``log1p`` (len, stops, prev_len, next_len, win_stops, short_win_stops)
+_LOG_ROWS = tuple(STAGE1.index(k) for k in ("len", "stops", "prev_len", "next_len", "win_stops", "short_win_stops"))
+
+
 @lru_cache(maxsize=1)
 def _weights() -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
     """The learned weights of the three stages (``cleaner/data/furniture_weights.txt``)."""
@@ -360,11 +365,11 @@ class PageFurniture(BaseDetector):
     def _features(self, doc: Document, pg: "_Page", stop: frozenset[str], cjk: bool) -> np.ndarray:
         """The raw features of every block, then the stage-1 matrix (``STAGE1``: one row
         a feature, one column a block; the block itself, its two neighbours and a window
-        of three on each side).  Words, stopwords, capitalised words, digits and commas
-        come from the compiled ``block_counts`` (or :meth:`_counts`, the numpy path, for
-        Chinese and Japanese and when the extension is not built); only the few blocks
-        that hold a separator, a URL cue or a notice cue, and the short ones (link
-        words), are looked at one by one."""
+        of three on each side).  Only the few blocks that hold a separator, a URL cue or
+        a notice cue (:meth:`_sparse_cues`), and the short ones (link words), are looked
+        at one by one.  Text that is not Chinese or Japanese goes through the compiled
+        :meth:`_features_compiled` when ``cleaner._fast`` is built; this numpy path (with
+        :meth:`_counts`) gives the same numbers."""
         text = doc.text
         low = doc.lower
         blocks = doc.blocks
@@ -378,41 +383,17 @@ class PageFurniture(BaseDetector):
             starts = [blocks[i].start for i in first]
             ends = [blocks[i].end for i in last]
         pg.start, pg.end = starts, ends
-        sa, ea = np.array(starts), np.array(ends)
+        seps, urls, cue = self._sparse_cues(doc, starts, ends, first, last)
         f = fast()
         if f is not None and not cjk:
-            counts = f.block_counts(text, starts, ends, _stop_table(doc.lang))
-            words, stops, digit_chars, titles, commas = (np.frombuffer(c, np.int64).astype(float) for c in counts[:5])
-            f, last_cp, last2, last3 = (np.frombuffer(c, np.int64) for c in counts[5:])
-        else:
-            words, stops, digit_chars, titles, commas, f, last_cp, last2, last3 = self._counts(doc, sa, ea, cjk)
+            return self._features_compiled(f, doc, pg, seps, urls, cue)
+        sa, ea = np.array(starts), np.array(ends)
+        words, stops, digit_chars, titles, commas, f, last_cp, last2, last3 = self._counts(doc, sa, ea, cjk)
         chars = ea - sa
         endp = self._end_lut[np.minimum(last_cp, 0xFFFF)]
         colon = last_cp == 58
         # lower-case first letter (Latin, Latin-1, Cyrillic)
         lower = ((f >= 97) & (f <= 122)) | ((f >= 223) & (f <= 255) & (f != 247)) | ((f >= 0x430) & (f <= 0x45F))
-        # the blocks that hold a separator, a URL or a notice cue (one Aho-Corasick pass)
-        seps = np.zeros(m)
-        urls = np.zeros(m)
-        cue = np.zeros(m, dtype=bool)
-        # line index -> block index (they differ once wrapped lines are joined)
-        if m == len(blocks):
-            para_of = None
-        else:
-            para_of = np.repeat(np.arange(m), np.array(last) - np.array(first) + 1).tolist()
-        seps_of = _SEPS.findall
-        cand = set(candidate_blocks(doc, _SEP_CHARS))
-        if para_of is not None:
-            cand = {para_of[i] for i in cand} | {k for k in range(m) if last[k] > first[k]}
-        for k in cand:
-            seps[k] = len(seps_of(text[starts[k] : ends[k]]))
-        cand = set(candidate_blocks(doc, _URL_CUES))
-        for k in (cand if para_of is None else {para_of[i] for i in cand}):
-            s = low[starts[k] : ends[k]]
-            urls[k] = s.count("http") + s.count("www.") + s.count(".com") + s.count("@")
-        if self._cues:
-            for i in candidate_blocks(doc, self._cues):
-                cue[i if para_of is None else para_of[i]] = True
         # link words: whole short lines, not ending a sentence ("Home." in dialogue)
         # (a line ending in "." "!" or "?" is not one, unless it ends in "...")
         nav = np.zeros(m, dtype=bool)
@@ -483,6 +464,66 @@ class PageFurniture(BaseDetector):
         X[30] = short * title
         X[31] = short * X[25]
         X[32] = (chars >= hi) & endp
+        return X
+
+    def _sparse_cues(self, doc: Document, starts: list[int], ends: list[int], first: list[int],
+                     last: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Menu separators, URL cues and notice cues per block: only the blocks that hold
+        a separator character, a URL cue or a notice cue (one Aho-Corasick pass over the
+        document, :func:`candidate_blocks`) are looked at."""
+        text, low = doc.text, doc.lower
+        m = len(first)
+        seps = np.zeros(m)
+        urls = np.zeros(m)
+        cue = np.zeros(m, dtype=bool)
+        # line index -> block index (they differ once wrapped lines are joined)
+        if m == len(doc.blocks):
+            para_of = None
+        else:
+            para_of = np.repeat(np.arange(m), np.array(last) - np.array(first) + 1).tolist()
+        seps_of = _SEPS.findall
+        cand = set(candidate_blocks(doc, _SEP_CHARS))
+        if para_of is not None:
+            cand = {para_of[i] for i in cand} | {k for k in range(m) if last[k] > first[k]}
+        for k in cand:
+            seps[k] = len(seps_of(text[starts[k] : ends[k]]))
+        cand = set(candidate_blocks(doc, _URL_CUES))
+        for k in (cand if para_of is None else {para_of[i] for i in cand}):
+            s = low[starts[k] : ends[k]]
+            urls[k] = s.count("http") + s.count("www.") + s.count(".com") + s.count("@")
+        if self._cues:
+            for i in candidate_blocks(doc, self._cues):
+                cue[i if para_of is None else para_of[i]] = True
+        return seps, urls, cue
+
+    def _features_compiled(self, f: Any, doc: Document, pg: "_Page", seps: np.ndarray, urls: np.ndarray,
+                           cue: np.ndarray) -> np.ndarray:
+        """:meth:`_features` for text that is not Chinese or Japanese, through
+        ``cleaner._fast``: the counts (``block_counts``), the link-word and duplicate
+        flags (``nav_flags``, ``dup_flags``) and the whole stage-1 matrix (``stage1``) in
+        four compiled calls instead of about a hundred numpy operations on short arrays
+        (most of a short record's cost); the logarithms stay numpy's.  The same numbers
+        as the numpy path (``tests/test_fast.py``)."""
+        text = doc.text
+        starts, ends = pg.start, pg.end
+        m = len(starts)
+        counts = f.block_counts(text, starts, ends, _stop_table(doc.lang))
+        nav = np.empty(m, dtype=bool)
+        f.nav_flags(doc.lower, starts, ends, counts[6], counts[7], counts[8], self._nav, _NAV_STRIP, nav.view(np.uint8))
+        dup = np.empty(m, dtype=bool)
+        f.dup_flags(text, starts, ends, dup.view(np.uint8))
+        X = np.empty((len(STAGE1), m))
+        chars = np.empty(m, dtype=np.int64)
+        words, stops = np.empty(m), np.empty(m)
+        endp, menu, heading = np.empty(m, dtype=bool), np.empty(m, dtype=bool), np.empty(m, dtype=bool)
+        f.stage1(counts, starts, ends, seps, urls, cue.view(np.uint8), nav.view(np.uint8), dup.view(np.uint8),
+                 self._end_lut.view(np.uint8), self.length_low, self.length_high, X, chars, words, stops,
+                 endp.view(np.uint8), menu.view(np.uint8), heading.view(np.uint8))
+        for r in _LOG_ROWS:
+            np.log1p(X[r], out=X[r])
+        pg.chars, pg.words, pg.stop, pg.density = chars, words, stops, X[4]
+        pg.title, pg.digits, pg.urls, pg.seps = X[8], X[9], urls, seps
+        pg.nav, pg.cue, pg.menu, pg.endp, pg.heading = nav, cue, menu, endp, heading
         return X
 
     @staticmethod
