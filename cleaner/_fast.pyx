@@ -20,7 +20,7 @@ from cpython.array cimport array as carray, clone
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, \
     PyUnicode_FromKindAndData
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcmp, memcpy
 
 ctypedef fused char_t:  # the three widths of a str (PEP 393)
@@ -522,6 +522,72 @@ def stage1(tuple counts, list starts, list ends, const double[::1] seps, const d
             X[24, i] = (1.0 if (nav[i + 1] or menu[i + 1] or urls[i + 1] > 0.0) else 0.0) if i + 1 < m else 1.0
     finally:
         free(acc)
+
+
+# ---------------------------------------------------------------- trigger hits -> blocks
+def file_hits(list hits, list starts, list owners, tuple sids):
+    """``{set id: sorted block indexes}``: each Aho-Corasick hit ``(pattern, start, end)``
+    filed under the block holding its start (the last block starting at or before it;
+    the first block for a hit before it) for every set id in ``owners[pattern]``; every
+    id of ``sids`` gets a list, empty when nothing hit it.  The same as the Python loop
+    of ``_TriggerIndex.scan``.
+
+    >>> file_hits([(0, 1, 3), (1, 7, 9), (0, 8, 10)], [0, 5], [(0,), (0, 1)], (0, 1, 2))
+    {0: [0, 1], 1: [1], 2: []}
+    """
+    cdef Py_ssize_t m = len(starts), nsets = len(sids), npat = len(owners), i, lo, hi, mid, k = 0
+    cdef Py_ssize_t pat, pos, last_pos = -1, sid, maxsid = -1
+    cdef long long *st = NULL
+    cdef unsigned char *flags = NULL
+    cdef tuple hit, own
+    cdef dict out = {}
+    cdef list blk
+    for sid in sids:
+        if sid < 0:
+            raise ValueError("negative set id")
+        if sid > maxsid:
+            maxsid = sid
+    if m == 0 or not hits:
+        return {s: [] for s in sids}
+    st = <long long *>malloc(m * sizeof(long long))
+    flags = <unsigned char *>calloc((maxsid + 1) * m, 1)
+    if not st or not flags:
+        free(st); free(flags)
+        raise MemoryError()
+    try:
+        for i in range(m):
+            st[i] = starts[i]
+        for hit in hits:
+            pat = hit[0]
+            pos = hit[1]
+            if pat < 0 or pat >= npat:
+                raise ValueError("pattern index out of range")
+            if pos != last_pos:
+                # bisect_right(starts, pos) - 1, at least 0
+                lo, hi = 0, m
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if pos < st[mid]:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                k = lo - 1 if lo > 0 else 0
+                last_pos = pos
+            own = owners[pat]
+            for sid in own:
+                if sid < 0 or sid > maxsid:
+                    raise ValueError("a pattern's set id is not in sids")
+                flags[sid * m + k] = 1
+        for sid in sids:
+            blk = []
+            for i in range(m):
+                if flags[sid * m + i]:
+                    blk.append(i)
+            out[sid] = blk
+    finally:
+        free(st)
+        free(flags)
+    return out
 
 
 cdef inline bint _split_space(Py_UCS4 c) noexcept:

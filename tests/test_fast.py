@@ -227,6 +227,36 @@ def test_dup_flags_compare_text_not_only_hashes():
     assert out.tolist() == want and sum(want) == 6
 
 
+from cleaner.detectors import base as B  # noqa: E402
+
+_TRIGGER_LINES = st.sampled_from([
+    "Related links: more at example.com", "Copyright 2024. All rights reserved.", "Read more", "",
+    "We use cookies to improve your experience", "Home | News", "Plain prose with nothing to see.",
+    "\u00a9 2023 \u0421\u0442\u0430\u0442\u044c\u044f", "  indented www.example.org line", "privacy policy",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TRIGGER_LINES, min_size=1, max_size=30).map("\n".join))
+def test_compiled_hit_filing_is_the_python_loop(text):
+    cleaner.clean(text)  # every built-in detector registers its trigger sets
+    got = B._INDEX.scan(Document(text, {}))
+    with python_paths():
+        want = B._INDEX.scan(Document(text, {}))
+    assert got == want
+    for sid, blocks in got.items():  # and each set's blocks are the str.find scan's
+        trig = next(t for t, i in B._INDEX.sets.items() if i == sid)
+        assert blocks == B._candidate_blocks_scan(Document(text, {}), trig)
+
+
+def test_file_hits_refuses_indexes_out_of_range():
+    with pytest.raises(ValueError):
+        FAST.file_hits([(2, 0, 1)], [0], [(0,), (0,)], (0,))  # no pattern 2
+    with pytest.raises(ValueError):
+        FAST.file_hits([(0, 0, 1)], [0], [(3,)], (0,))  # set 3 is not listed
+    assert FAST.file_hits([], [0], [(0,)], (0, 1)) == {0: [], 1: []}
+
+
 class _Pg:  # the page arrays _context reads
     def __init__(self, stop, heading, chars, endp):
         self.stop, self.heading, self.chars, self.endp = stop, heading, chars, endp
