@@ -115,3 +115,28 @@ def test_declared_language_in_nested_metadata():
     assert Document(german, {"metadata": {"lang": "fr"}, "id": 3}).lang == "fr"
     assert Document(german, {"metadata": "not a dict"}).declared_lang is None
     assert Document(german, {"lang": "de", "metadata": {"language": "en"}}).declared_lang == "de"  # top level first
+
+
+# --- the stdlib engine stands in for ``regex`` only where both cut the same words --------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import cleaner.lang as L  # noqa: E402
+
+_CHARS = st.characters(min_codepoint=0x20, max_codepoint=0x3100, blacklist_categories=("Cs",)) | st.sampled_from(
+    ["e\u0301", "\u0130", "\u00bd", "\u2163", "\U0001d400", "\U0001f600", "\u200d", "\u203f", " ", " ", "a", "\n"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_CHARS, max_size=80).map("".join))
+def test_words_are_those_of_regex_whichever_engine_cuts_them(text):
+    low = text.lower()
+    if L._engines_differ().search(low) is None:
+        assert L._WORD_ASCII.findall(low) == L._WORD.findall(low)
+
+
+def test_the_engines_check_sends_marks_and_other_numbers_to_regex():
+    differ = L._engines_differ()
+    assert differ.search("stra\u00dfe und \u0433\u043e\u0440\u043e\u0434, \u00e9t\u00e9 \u2014 \u00ab ok \u00bb") is None
+    for c in ("\u0301", "\u00bd", "\u00b2", "\u0903", "\U0001d400", "\U00020000"):
+        assert differ.search("word" + c) is not None, hex(ord(c))
