@@ -18,7 +18,7 @@ from array import array
 
 from cpython.array cimport array as carray, clone
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, \
-    PyUnicode_FromKindAndData
+    PyUnicode_FromKindAndData, PyUnicode_READ_CHAR
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcmp, memcpy
@@ -339,6 +339,53 @@ def context(double[::1] z, double[::1] pr, double[::1] stop, const unsigned char
     finally:
         free(run_of); free(accp); free(rs); free(re); free(mass)
     return ma, mb
+
+
+# ---------------------------------------------------------------- page_furniture stage 0
+def open_lines(list blocks, Py_ssize_t wrap, str sent_end, str closers):
+    """Indexes ``j`` (all but the last block) of the lines that may be hard-wrapped
+    prose: at least ``wrap`` characters once trailing whitespace is stripped
+    (``str.rstrip``), and not ending a sentence: the last character is not in
+    ``sent_end``, nor a closer of ``closers`` right after one (``."``).  The first test
+    of ``PageFurniture._group``, over the ``(start, end, text)`` blocks, without a string
+    made per line.
+
+    >>> B = [(0, 9, "See the  "), (10, 20, "Done here."), (21, 31, 'He said."'), (32, 33, "x")]
+    >>> open_lines(B, 5, ".!?", "\\"')")
+    [0]
+    """
+    cdef Py_ssize_t nb = len(blocks), j, r
+    cdef str t
+    cdef int kind
+    cdef void *data
+    cdef Py_UCS4 c
+    cdef list out = []
+    for j in range(nb - 1):
+        t = blocks[j][2]
+        r = PyUnicode_GET_LENGTH(t)
+        if r < wrap or r == 0:
+            continue
+        kind = PyUnicode_KIND(t)
+        data = PyUnicode_DATA(t)
+        while r > 0 and Py_UNICODE_ISSPACE(_read(kind, data, r - 1)):
+            r -= 1
+        if r < wrap or r == 0:
+            continue
+        c = _read(kind, data, r - 1)
+        if _has(sent_end, c):
+            continue
+        if r >= 2 and _has(closers, c) and _has(sent_end, _read(kind, data, r - 2)):
+            continue
+        out.append(j)
+    return out
+
+
+cdef inline bint _has(str chars, Py_UCS4 c):
+    cdef Py_ssize_t i
+    for i in range(PyUnicode_GET_LENGTH(chars)):
+        if PyUnicode_READ_CHAR(chars, i) == c:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- page_furniture stage 1

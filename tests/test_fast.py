@@ -227,6 +227,23 @@ def test_dup_flags_compare_text_not_only_hashes():
     assert out.tolist() == want and sum(want) == 6
 
 
+_WRAP_LINES = st.lists(st.sampled_from(list("ab \u00e9\u0416\U0001f600.!?\"'\u201d\u00bb)]\u2026\u3002") + [
+    "\u3000", "\t", "\xa0", "\u2028", "word "]), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_WRAP_LINES, min_size=1, max_size=12), st.integers(0, 12))
+def test_open_lines_is_the_python_filter(lines, wrap):
+    blocks = [(0, len(t), t) for t in lines]  # only the text is read
+    want = []
+    for j in range(len(blocks) - 1):
+        a = blocks[j][2].rstrip()
+        if len(a) < wrap or not a or a[-1] in F._SENT_END or (a[-1] in F._CLOSERS and a[-2:-1] in F._SENT_END):
+            continue
+        want.append(j)
+    assert FAST.open_lines(blocks, wrap, F._SENT_END_CHARS, F._CLOSER_CHARS) == want
+
+
 from cleaner.detectors import base as B  # noqa: E402
 
 _TRIGGER_LINES = st.sampled_from([

@@ -67,6 +67,7 @@ _SEP_CHARS = ("|", "·", "•", "»", "›", " > ", " / ", " - ", "::")
 _NAV_STRIP = " \t.:…>»›<«‹|•·-–—!?()[]+*"
 _SENT_END = frozenset(".!?…。！？")
 _CLOSERS = frozenset("\"'”’»)]")
+_SENT_END_CHARS, _CLOSER_CHARS = "".join(sorted(_SENT_END)), "".join(sorted(_CLOSERS))
 #: scores are clipped to this (a logit): one block cannot outweigh its context forever
 _ZCLIP = 8.0
 #: substrings of a URL or an address: the URL count only runs on blocks holding one
@@ -282,9 +283,14 @@ class PageFurniture(BaseDetector):
         text = doc.text
         wrap = self.wrap_min_chars
         links = []
-        for j in [j for j in range(n - 1) if blocks[j].end - blocks[j].start >= wrap]:
+        f = fast()
+        if f is not None:  # the first test below, compiled (no string made per line)
+            open_ = f.open_lines(blocks, wrap, _SENT_END_CHARS, _CLOSER_CHARS)
+        else:
+            open_ = [j for j in range(n - 1) if blocks[j].end - blocks[j].start >= wrap]
+        for j in open_:
             a = blocks[j].text.rstrip()
-            if len(a) < wrap or a[-1] in _SENT_END or (a[-1] in _CLOSERS and a[-2:-1] in _SENT_END):
+            if len(a) < wrap or not a or a[-1] in _SENT_END or (a[-1] in _CLOSERS and a[-2:-1] in _SENT_END):
                 continue
             nb = blocks[j + 1]
             # a blank line between them ends the paragraph
