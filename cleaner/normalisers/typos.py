@@ -86,6 +86,8 @@ RIVAL2_MIN_ZIPF = 4.0
 #: letters fixed (teh -> the): a one-letter change reaches too many short words.
 MIN_LEN = 3
 MIN_LEN_ANY_EDIT = 5
+#: Longest token considered: no longer "word" is a typo, and its edit neighbours cost O(n^2).
+MAX_LEN = 40
 #: Share of the lowercase words around a token that must be dictionary words (English).
 MIN_LOCAL_ENGLISH = 1.0
 LOCAL_WINDOW = 50
@@ -103,7 +105,7 @@ LANG_SAMPLE = 250
 
 # A whitespace-delimited chunk that is one lowercase word with ordinary punctuation around
 # it.  Anything else (hyphens, digits, @ / _ . inside, apostrophes, capitals) is left alone.
-_CHUNK = re.compile(r"[(\[\"'\u201c\u2018]*([a-z]{%d,40})[)\]\"'\u201d\u2019.,;:!?]*" % MIN_LEN)  # {,40}: no longer "word" is a typo, and its edit neighbours cost O(n^2)
+_CHUNK = re.compile(r"[(\[\"'\u201c\u2018]*([a-z]{%d,%d})[)\]\"'\u201d\u2019.,;:!?]*" % (MIN_LEN, MAX_LEN))
 # ... one per line of "\n"-joined chunks: the literal "\n" lets the engine skip to line starts
 # (search "\n" + "\n".join(chunks) + "\n")
 _CHUNKS = re.compile("\n" + _CHUNK.pattern + r"(?=\n)")
@@ -270,6 +272,55 @@ def _common_index() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in idx.items()}
 
 
+def _indexed(floor100: int) -> Any:
+    """The dictionary words at least ``floor100`` / 100 common as a compiled deletion index."""
+    lx = lexicon()
+    from .. import _fast
+
+    words = sorted(w for w in lx.dictionary if lx.zipf100[w] >= floor100)  # sorted: the order of _DeletionIndex
+    return _fast.DeletionIndex(words, [lx.zipf100[w] for w in words])
+
+
+@lru_cache(maxsize=1)
+def _fast_candidate_index() -> Any:
+    """The words of :func:`_candidate_index` as the compiled one-edit search
+    (``cleaner._fast.DeletionIndex``, with their zipf; ~7 MB, built once, ~0.2 s)."""
+    return _indexed(int(MIN_CANDIDATE_ZIPF * 100))
+
+
+@lru_cache(maxsize=1)
+def _fast_common_index() -> Any:
+    """The words of :func:`_common_index` as the compiled search (~1 MB, ~0.02 s)."""
+    return _indexed(int(RIVAL2_MIN_ZIPF * 100))
+
+
+@lru_cache(maxsize=1)
+def _fast_dictionary() -> Any:
+    """The dictionary with its zipf as a compiled table (``cleaner._fast.DeletionIndex``
+    without deletions; ~7 MB, built once, ~0.1 s), for :func:`_derived`."""
+    from .. import _fast
+
+    lx = lexicon()
+    words = list(lx.dictionary)
+    return _fast.DeletionIndex(words, [lx.zipf100[w] for w in words], deletions=False)
+
+
+def _load_tables() -> None:
+    """Build now every word table the current path uses (else the first document that needs
+    one pays for it: a one-off cost, well under a second in all); benchmarks call this
+    before timing."""
+    lexicon()
+    bigrams()
+    if fast() is not None:
+        _protected_table()
+        _fast_candidate_index()
+        _fast_common_index()
+        _fast_dictionary()
+    else:
+        _candidate_index()
+        _common_index()
+
+
 def _same_length_kind(word: str, cand: str) -> str | None:
     """'substitution' or 'transposition' when ``cand`` (same length) is one such edit away."""
     diff = [i for i, (a, b) in enumerate(zip(word, cand)) if a != b]
@@ -289,7 +340,12 @@ def _neighbours1(lx: _Lexicon, word: str) -> dict[str, str]:
     >>> n = _neighbours1(lexicon(), "lauch")
     >>> n["launch"], n["laugh"], n["luach"] if "luach" in n else None
     ('insertion', 'substitution', None)
+
+    With the compiled loops the same dict, in the same order, comes from
+    :func:`_fast_candidate_index` (no string per deletion).
     """
+    if fast() is not None:
+        return _fast_candidate_index().neighbours1(word)
     idx = _candidate_index()
     floor = int(MIN_CANDIDATE_ZIPF * 100)
     d, z = lx.dictionary, lx.zipf100
@@ -339,7 +395,11 @@ def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
 
     >>> _rival2(lexicon(), "whont")[0]
     'what'
+
+    With the compiled loops the same answer comes from :func:`_fast_common_index`.
     """
+    if fast() is not None:
+        return _fast_common_index().rival2(word)
     idx = _common_index()
     n = len(word)
     del1 = {word[:i] + word[i + 1 :] for i in range(n)}
@@ -399,7 +459,12 @@ def _derived(lx: _Lexicon, word: str) -> str | None:
     ('helm+ed', 'cool+ish', 'party+ers')
     >>> _derived(lx, "oppostion") is None and _derived(lx, "tryed") is None
     True
+
+    With the compiled loops the same answer comes from :func:`_fast_dictionary` (no
+    string per stem, prefix or split tried).
     """
+    if fast() is not None:
+        return _fast_dictionary().derived(word, _SUFFIXES, _PREFIXES)
     d = lx.dictionary
     for suf in _SUFFIXES:
         if len(word) > len(suf) + 2 and word.endswith(suf):
@@ -900,7 +965,7 @@ def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
     f = fast()
     if f is not None:
         # the same counts and chunks as below, without a str per chunk
-        n_parts, n_chunks, rest = f.unknown_chunks(text, _protected_table())
+        n_parts, n_chunks, rest = f.unknown_chunks(text, known := _protected_table())
     else:
         parts = text.split()
         chunks = set(parts)
@@ -911,8 +976,11 @@ def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
     share = 1.0 - len(rest) / n_chunks
     if n_chunks >= 20 and share < MIN_KNOWN_SHARE:
         return [], share, False  # mostly unknown chunks: not English (or not prose); skip the lookups
-    # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
-    cores = set(_CHUNKS.findall("\n" + "\n".join(rest) + "\n")) - lx.protected
+    if f is not None:
+        cores = f.chunk_words(rest, known, MIN_LEN, MAX_LEN)  # the same words, in a list
+    else:
+        # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
+        cores = set(_CHUNKS.findall("\n" + "\n".join(rest) + "\n")) - lx.protected
     if n_parts == 1:
         return list(cores), share, True  # a word alone: two-edit fixes are open to it (decide)
     return [w for w in cores if _candidates(w) is not None], share, False
