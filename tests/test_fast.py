@@ -311,16 +311,29 @@ def test_deletion_index_of_any_words_finds_every_neighbour(words, probes):
         assert (w in idx) == (w in words)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["teh", "(teh", "teh,", "Teh", "TEH", "\u201cmat\u201d", "\u2018mat\u2019", "(cat.)",
-                                 "mat!?", "ca", "cat's", "a-b", "na\u00efve", "x\U0001f600y", "'\"quoted\"'", "[sic]",
-                                 "the", "the.", "abc1", "\u0436\u0436\u0436", "..", "(", "z" * 40, "z" * 41, ""]),
-                max_size=25))
-def test_chunk_words_is_the_regex(chunks):
-    known = frozenset({"the", "cat"})
-    got = FAST.chunk_words(chunks, FAST.StopTable(known), T.MIN_LEN, T.MAX_LEN)
-    want = set(T._CHUNKS.findall("\n" + "\n".join(chunks) + "\n")) - known
-    assert len(got) == len(set(got)) and set(got) == want
+_CHUNK_PIECES = st.sampled_from(["teh", "(teh", "teh,", "Teh", "TEH", "\u201cmat\u201d", "\u2018mat\u2019", "(cat.)", "mat!?",
+                                 "ca", "cat's", "a-b", "na\u00efve", "x\U0001f600y", "'\"quoted\"'", "[sic]", "the",
+                                 "the.", "abc1", "\u0436\u0436\u0436", "..", "(", "z" * 40, "z" * 41, "fo\x00o", "\u0416teh"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_CHUNK_PIECES, _SPACES), max_size=30),
+       st.frozensets(st.sampled_from(["the", "cat", "teh", "The", "mat!?", "\u0436\u0436\u0436", "z" * 40])))
+def test_typo_words_is_the_split_and_the_regex(pairs, known):
+    text = "".join(w + sp for w, sp in pairs)
+    n_parts, n_chunks, n_rest, words = FAST.typo_words(text, FAST.StopTable(known), T.MIN_LEN, T.MAX_LEN)
+    parts = text.split()
+    rest = set(parts) - known
+    assert (n_parts, n_chunks, n_rest) == (len(parts), len(set(parts)), len(rest))
+    want = set(T._CHUNKS.findall("\n" + "\n".join(rest) + "\n")) - known
+    assert len(words) == len(set(words)) and set(words) == want
+
+
+def test_typo_words_on_a_large_text_grows_its_table():
+    words = [f"w{i}x" for i in range(5000)] + [f"qz{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(600)]
+    text = " ".join(words + words[:100])
+    n_parts, n_chunks, n_rest, got = FAST.typo_words(text, FAST.StopTable(frozenset(words[::2])), 3, 40)
+    assert (n_parts, n_chunks, n_rest) == (5700, 5600, 2800) and got == words[5001::2]
 
 
 def test_typo_fixer_gives_the_same_edits_on_dev_like_prose_with_and_without_the_compiled_searches():

@@ -958,27 +958,30 @@ def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
     of known chunks, and whether the text is one word alone.
 
     Only whitespace chunks outside the dictionary are looked at (a set difference, or
-    its compiled equivalent, which makes no string per chunk), so the cost per document
-    is one pass over its characters; the verdict on each
-    unknown word is cached across documents (:func:`_candidates`).
+    its compiled equivalent, ``cleaner._fast.typo_words``, which makes a string only for
+    each unknown word it keeps), so the cost per document is one pass over its
+    characters; the verdict on each unknown word is cached across documents
+    (:func:`_candidates`).
     """
     f = fast()
     if f is not None:
-        # the same counts and chunks as below, without a str per chunk
-        n_parts, n_chunks, rest = f.unknown_chunks(text, known := _protected_table())
+        # the same counts and words as below, in one pass
+        n_parts, n_chunks, n_rest, cores = f.typo_words(text, _protected_table(), MIN_LEN, MAX_LEN)
+        if not n_rest:
+            return [], 1.0, False
+        share = 1.0 - n_rest / n_chunks
+        if n_chunks >= 20 and share < MIN_KNOWN_SHARE:
+            return [], share, False
     else:
         parts = text.split()
         chunks = set(parts)
         rest = chunks - lx.protected
         n_parts, n_chunks = len(parts), len(chunks)
-    if not rest:
-        return [], 1.0, False
-    share = 1.0 - len(rest) / n_chunks
-    if n_chunks >= 20 and share < MIN_KNOWN_SHARE:
-        return [], share, False  # mostly unknown chunks: not English (or not prose); skip the lookups
-    if f is not None:
-        cores = f.chunk_words(rest, known, MIN_LEN, MAX_LEN)  # the same words, in a list
-    else:
+        if not rest:
+            return [], 1.0, False
+        share = 1.0 - len(rest) / n_chunks
+        if n_chunks >= 20 and share < MIN_KNOWN_SHARE:
+            return [], share, False  # mostly unknown chunks: not English (or not prose); skip the lookups
         # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
         cores = set(_CHUNKS.findall("\n" + "\n".join(rest) + "\n")) - lx.protected
     if n_parts == 1:
