@@ -1195,6 +1195,12 @@ cdef inline bint _ws(Py_UCS4 c) noexcept:
     return Py_UNICODE_ISSPACE(c)
 
 
+cdef struct _Chunk:  # a distinct chunk of the text: where it is, its length, its hash
+    uint64_t h
+    int32_t off  # -1: an empty slot
+    int32_t n
+
+
 cdef list _typo_words(char_t *s, Py_ssize_t n, str text, StopTable known, Py_ssize_t lo, Py_ssize_t hi,
                       Py_ssize_t *counts):
     """The scan of typo_words: distinct chunks in an open-addressing table of (start,
@@ -1202,13 +1208,13 @@ cdef list _typo_words(char_t *s, Py_ssize_t n, str text, StopTable known, Py_ssi
     that is not in ``known`` either, kept (the only strings made)."""
     cdef Py_ssize_t cap = 64, used = 0, i = 0, a, j, k, nparts = 0, nunknown = 0, m, w0 = 0, wm, off
     cdef uint64_t h, mask, slot
-    cdef _Slot *tab
-    cdef _Slot *grown
+    cdef _Chunk *tab
+    cdef _Chunk *grown
     cdef list out = []
     cdef set seen = None
     while cap < n // 8:  # about one distinct chunk per 16 characters: rarely grown
         cap <<= 1
-    tab = <_Slot *>malloc(cap * sizeof(_Slot))
+    tab = <_Chunk *>malloc(cap * sizeof(_Chunk))
     if not tab:
         raise MemoryError()
     try:
@@ -1255,7 +1261,7 @@ cdef list _typo_words(char_t *s, Py_ssize_t n, str text, StopTable known, Py_ssi
                         seen.add(w)
                         out.append(w)
             if used * 2 > cap:  # grow: rehash into a table twice as large
-                grown = <_Slot *>malloc(2 * cap * sizeof(_Slot))
+                grown = <_Chunk *>malloc(2 * cap * sizeof(_Chunk))
                 if not grown:
                     raise MemoryError()
                 for j in range(2 * cap):
