@@ -1201,17 +1201,121 @@ cdef struct _Chunk:  # a distinct chunk of the text: where it is, its length, it
     int32_t n
 
 
-cdef list _typo_words(char_t *s, Py_ssize_t n, str text, StopTable known, Py_ssize_t lo, Py_ssize_t hi,
+cdef inline uint64_t _mix64(uint64_t h) noexcept nogil:
+    h ^= h >> 33
+    h *= 0xFF51AFD7ED558CCDULL
+    h ^= h >> 33
+    return h
+
+
+cdef class LowerWordSet:
+    """A set of words for the typo fixer's scan: each word of 1 to 12 letters a-z is its own
+    64-bit key (5 bits a letter) in an open-addressing table, so a lookup reads one slot
+    and compares no letters; other words sit in a :class:`StopTable` (none in the typo
+    fixer's dictionary).
+
+    >>> t = LowerWordSet({"the", "cat", "extraordinarily", "na\u00efve", "The"})
+    >>> [w in t for w in ("the", "cat", "extraordinarily", "na\u00efve", "The", "then", "", "ca")]
+    [True, True, True, True, True, False, False, False]
+    """
+
+    cdef uint64_t *keys  # 0: an empty slot
+    cdef uint64_t mask
+    cdef StopTable others
+    cdef bint has_others
+
+    def __cinit__(self, words):
+        cdef list short = []
+        cdef list others = []
+        cdef Py_ssize_t size = 8, i
+        cdef uint64_t k, slot
+        for w in words:
+            if not isinstance(w, str):
+                raise TypeError("words must be str")
+            (short if _short_lower(<str>w) else others).append(w)
+        while size < 2 * len(short) + 1:
+            size <<= 1
+        self.keys = <uint64_t *>malloc(size * sizeof(uint64_t))
+        if not self.keys:
+            raise MemoryError()
+        for i in range(size):
+            self.keys[i] = 0
+        self.mask = size - 1
+        for w in short:
+            k = _packed(<uint8_t *>PyUnicode_DATA(w), PyUnicode_GET_LENGTH(w))
+            slot = _mix64(k) & self.mask
+            while self.keys[slot] != 0 and self.keys[slot] != k:
+                slot = (slot + 1) & self.mask
+            self.keys[slot] = k
+        self.others = StopTable(others)
+        self.has_others = len(others) > 0
+
+    def __dealloc__(self):
+        free(self.keys)
+
+    cdef inline bint has_key(self, uint64_t k) noexcept nogil:
+        cdef uint64_t slot = _mix64(k) & self.mask, v
+        while True:
+            v = self.keys[slot]
+            if v == k:
+                return True
+            if v == 0:
+                return False
+            slot = (slot + 1) & self.mask
+
+    cdef bint has(self, char_t *s, Py_ssize_t n) noexcept:
+        """s[:n] is in the set."""
+        cdef Py_ssize_t i
+        if 1 <= n <= 12:
+            for i in range(n):
+                if not 97 <= s[i] <= 122:
+                    break
+            else:
+                return self.has_key(_packed(s, n))
+        return self.has_others and n <= self.others.maxlen and self.others.has(s, n)
+
+    def __contains__(self, str word):
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(word)
+        cdef int kind = PyUnicode_KIND(word)
+        if kind == 1:
+            return self.has(<uint8_t *>PyUnicode_DATA(word), n)
+        if kind == 2:
+            return self.has(<uint16_t *>PyUnicode_DATA(word), n)
+        return self.has(<uint32_t *>PyUnicode_DATA(word), n)
+
+
+cdef inline uint64_t _packed(char_t *s, Py_ssize_t n) noexcept nogil:
+    # 1 to 12 letters a-z, 5 bits each (1..26): never 0
+    cdef uint64_t k = 0
+    cdef Py_ssize_t i
+    for i in range(n):
+        k = (k << 5) | <uint64_t>(s[i] - 96)
+    return k
+
+
+cdef bint _short_lower(str w):
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(w), i
+    if PyUnicode_KIND(w) != 1 or not 1 <= n <= 12:
+        return False
+    for i in range(n):
+        if not 97 <= (<uint8_t *>PyUnicode_DATA(w))[i] <= 122:
+            return False
+    return True
+
+
+cdef list _typo_words(char_t *s, Py_ssize_t n, str text, LowerWordSet known, Py_ssize_t lo, Py_ssize_t hi,
                       Py_ssize_t *counts):
     """The scan of typo_words: distinct chunks in an open-addressing table of (start,
     length, hash); a new one not in ``known`` is counted, and its word, when it has one
     that is not in ``known`` either, kept (the only strings made)."""
     cdef Py_ssize_t cap = 64, used = 0, i = 0, a, j, k, nparts = 0, nunknown = 0, m, w0 = 0, wm, off
-    cdef uint64_t h, mask, slot
+    cdef uint64_t h, mask, slot, key
     cdef _Chunk *tab
     cdef _Chunk *grown
     cdef list out = []
     cdef set seen = None
+    cdef Py_UCS4 c
+    cdef bint lower, found
     while cap < n // 8:  # about one distinct chunk per 16 characters: rarely grown
         cap <<= 1
     tab = <_Chunk *>malloc(cap * sizeof(_Chunk))
@@ -1227,11 +1331,21 @@ cdef list _typo_words(char_t *s, Py_ssize_t n, str text, StopTable known, Py_ssi
             if i >= n:
                 break
             a = i
-            while i < n and not _ws(s[i]):
+            h = 1469598103934665603ULL  # FNV-1a, and the chunk as a key while it is all a-z
+            key = 0
+            lower = True
+            while i < n:
+                c = s[i]
+                if _ws(c):
+                    break
+                h = (h ^ <uint64_t>c) * 1099511628211ULL
+                if 97 <= c <= 122:
+                    key = (key << 5) | (<uint64_t>c - 96)
+                else:
+                    lower = False
                 i += 1
             nparts += 1
             m = i - a
-            h = _hash(&s[a], m)
             slot = h & mask
             while True:
                 off = tab[slot].off
@@ -1250,10 +1364,16 @@ cdef list _typo_words(char_t *s, Py_ssize_t n, str text, StopTable known, Py_ssi
             tab[slot].n = <int32_t>m
             tab[slot].h = h
             used += 1
-            if m > known.maxlen or not known.has_hashed(&s[a], m, h):
+            if lower and m <= 12:
+                found = known.has_key(key)
+            elif known.has_others:
+                found = m <= known.others.maxlen and known.others.has_hashed(&s[a], m, h)
+            else:
+                found = False  # every known word is 1-12 letters a-z
+            if not found:
                 nunknown += 1
                 wm = _word_in(&s[a], m, lo, hi, &w0)
-                if wm and (wm > known.maxlen or not known.has(&s[a + w0], wm)):
+                if wm and not known.has(&s[a + w0], wm):
                     w = text[a + w0:a + w0 + wm]
                     if seen is None:
                         seen = set()
@@ -1284,7 +1404,7 @@ cdef list _typo_words(char_t *s, Py_ssize_t n, str text, StopTable known, Py_ssi
     return out
 
 
-def typo_words(str text, StopTable known, Py_ssize_t lo, Py_ssize_t hi):
+def typo_words(str text, LowerWordSet known, Py_ssize_t lo, Py_ssize_t hi):
     """The typo fixer's first look at a text: ``(chunks, distinct chunks, distinct chunks
     not in known, words)`` where chunks are cut at whitespace as ``str.split()`` cuts them,
     and words are the distinct lowercase words of the unknown chunks that are not in
@@ -1295,7 +1415,7 @@ def typo_words(str text, StopTable known, Py_ssize_t lo, Py_ssize_t hi):
     ``len(set(parts))``, ``len(set(parts) - known)`` and ``set(_CHUNKS.findall(...)) -
     known`` over them, with a string made only for each word kept.
 
-    >>> typo_words("(teh cat sat, teh. The mat!) a-b \u201cfine\u201d 12", StopTable({"the", "cat"}), 3, 40)
+    >>> typo_words("(teh cat sat, teh. The mat!) a-b \u201cfine\u201d 12", LowerWordSet({"the", "cat"}), 3, 40)
     (9, 9, 8, ['teh', 'sat', 'mat', 'fine'])
     """
     cdef Py_ssize_t counts[3]

@@ -318,10 +318,11 @@ _CHUNK_PIECES = st.sampled_from(["teh", "(teh", "teh,", "Teh", "TEH", "\u201cmat
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.tuples(_CHUNK_PIECES, _SPACES), max_size=30),
-       st.frozensets(st.sampled_from(["the", "cat", "teh", "The", "mat!?", "\u0436\u0436\u0436", "z" * 40])))
+       st.frozensets(st.sampled_from(["the", "cat", "teh", "The", "mat!?", "\u0436\u0436\u0436", "z" * 40, "z" * 12,
+                                      "zzzzzzzzzzzzz", "mat"])))
 def test_typo_words_is_the_split_and_the_regex(pairs, known):
     text = "".join(w + sp for w, sp in pairs)
-    n_parts, n_chunks, n_rest, words = FAST.typo_words(text, FAST.StopTable(known), T.MIN_LEN, T.MAX_LEN)
+    n_parts, n_chunks, n_rest, words = FAST.typo_words(text, FAST.LowerWordSet(known), T.MIN_LEN, T.MAX_LEN)
     parts = text.split()
     rest = set(parts) - known
     assert (n_parts, n_chunks, n_rest) == (len(parts), len(set(parts)), len(rest))
@@ -329,10 +330,28 @@ def test_typo_words_is_the_split_and_the_regex(pairs, known):
     assert len(words) == len(set(words)) and set(words) == want
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.frozensets(st.text(alphabet="abyz\u00e9\u0416\U0001f600", max_size=14)
+                     | st.text(alphabet="az", min_size=10, max_size=14), max_size=40),
+       st.lists(st.text(alphabet="abyzA{`\u00e9\u0416\U0001f600", max_size=15), max_size=20))
+def test_lower_word_set_is_a_set(words, probes):
+    table = FAST.LowerWordSet(words)
+    for w in list(words) + probes + ["a" * 12, "z" * 12, "a" * 13, "{", "`"]:
+        assert (w in table) == (w in words)
+
+
+def test_lower_word_set_of_the_typo_dictionary():
+    table = T._protected_table()
+    lx = T.lexicon()
+    assert all(w in table for w in list(lx.protected)[::7])
+    assert "Paris" not in table and "zzzzqx" not in table and ("the" in table) and ("internationalisation" in table) == (
+        "internationalisation" in lx.protected)
+
+
 def test_typo_words_on_a_large_text_grows_its_table():
     words = [f"w{i}x" for i in range(5000)] + [f"qz{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(600)]
     text = " ".join(words + words[:100])
-    n_parts, n_chunks, n_rest, got = FAST.typo_words(text, FAST.StopTable(frozenset(words[::2])), 3, 40)
+    n_parts, n_chunks, n_rest, got = FAST.typo_words(text, FAST.LowerWordSet(frozenset(words[::2])), 3, 40)
     assert (n_parts, n_chunks, n_rest) == (5700, 5600, 2800) and got == words[5001::2]
 
 
