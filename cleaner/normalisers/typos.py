@@ -28,7 +28,10 @@ reached by refused edits weigh less and a sound-alike word two edits away may be
 
 Speed: one split and one set difference per document find the unknown chunks; one-edit
 candidates come from a deletion index (SymSpell's trick), and every per-word verdict is
-cached across documents in bounded LRU caches.
+cached across documents in bounded LRU caches.  With the compiled loops
+(``cleaner._fast``) one scan per document finds the unknown words
+(``typo_words``), and the one-edit search, the two-edit rival search and the derivation
+rules run over compiled word tables (``DeletionIndex``); the output is the same.
 
 Every change is logged as an :class:`~cleaner.document.Edit` whose reason names the rule
 and the figures behind it.  Data: ``cleaner/data/typos/`` (see its README), built by
