@@ -287,20 +287,20 @@ def _indexed(floor100: int) -> Any:
 @lru_cache(maxsize=1)
 def _fast_candidate_index() -> Any:
     """The words of :func:`_candidate_index` as the compiled one-edit search
-    (``cleaner._fast.DeletionIndex``, with their zipf; ~7 MB, built once, ~0.2 s)."""
+    (``cleaner._fast.DeletionIndex``, with their zipf; ~8 MB, built once, ~0.1 s)."""
     return _indexed(int(MIN_CANDIDATE_ZIPF * 100))
 
 
 @lru_cache(maxsize=1)
 def _fast_common_index() -> Any:
-    """The words of :func:`_common_index` as the compiled search (~1 MB, ~0.02 s)."""
+    """The words of :func:`_common_index` as the compiled search (~1 MB, a few hundredths of a second)."""
     return _indexed(int(RIVAL2_MIN_ZIPF * 100))
 
 
 @lru_cache(maxsize=1)
 def _fast_dictionary() -> Any:
     """The dictionary with its zipf as a compiled table (``cleaner._fast.DeletionIndex``
-    without deletions; ~7 MB, built once, ~0.1 s), for :func:`_derived`."""
+    without deletions; ~9 MB, built once, ~0.1 s), for :func:`_derived`."""
     from .. import _fast
 
     lx = lexicon()
