@@ -68,9 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         if name != "core":
             # the typo fixer's indexes are built on the first word that needs them, which the
             # first 50 records may not hold: a one-off cost (about 1 s), not per-record work
-            from cleaner.normalisers.typos import _candidate_index, _common_index, bigrams, lexicon
+            from cleaner.normalisers.typos import _load_tables
 
-            lexicon(), bigrams(), _candidate_index(), _common_index()
+            _load_tables()
             # ... and page_furniture's per-language stoplists and stop tables, loaded on a
             # language's first page: one-off costs of a few ms each (~80 languages here)
             from cleaner._compiled import fast

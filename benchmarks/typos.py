@@ -27,8 +27,7 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 import cleaner  # noqa: E402
 from cleaner.lang import detect_language  # noqa: E402
 from cleaner.normalisers.typos import (  # noqa: E402
-    _candidate_index, _candidates, _common_index, _decide_cached, _decide_two, _derived_cached, _rival2_cached, bigrams, fix_typos,
-    lexicon, sound_key)
+    _candidates, _decide_cached, _decide_two, _derived_cached, _load_tables, _rival2_cached, fix_typos, lexicon, sound_key)
 
 SHARED = os.path.join(HERE, "..", "..", "shared")
 SEED = os.path.join(SHARED, "seeds", "000_1dec940700b5f20e")
@@ -60,10 +59,7 @@ def clean_prose(show: bool, limit: int | None) -> dict:
     tokens = sum(len(TOKEN.findall(t)) for t in texts)
     nbytes = sum(len(t.encode("utf-8")) for t in texts)
     changes = []
-    lexicon()  # load the data and the language model once, outside the timing
-    bigrams()
-    _candidate_index()
-    _common_index()
+    _load_tables()  # load the data (the tables of the path in use) and the language model once, outside the timing
     detect_language("This is an English sentence to load the model.", max_chars=250)
 
     def run(cold: bool) -> float:

@@ -876,3 +876,875 @@ def block_list(str text, block_type):
                 out.append(new(block_type, (a, b, text[a:b])))
         a = b + 1
     return out
+
+
+# ---------------------------------------------------------------- typo fixer: edit neighbours
+# A word's deletions are hashed without making a string of each: a polynomial hash over the
+# code points (H(s) = sum s[k] B^(len-1-k), mod 2^64) from the word's prefix and suffix
+# hashes, then mixed with the length.  Hash clashes only cost a comparison: every hit is
+# checked against the word itself.
+cdef uint64_t _B = 0x9E3779B97F4A7C15ULL
+cdef Py_ssize_t _NONE = 1 << 40  # "no position" for the deletions below (longer than any str)
+
+cdef str _K_DEL = "deletion"
+cdef str _K_INS = "insertion"
+cdef str _K_SUB = "substitution"
+cdef str _K_TRA = "transposition"
+
+
+cdef inline uint64_t _key(uint64_t h, Py_ssize_t m) noexcept nogil:
+    # the polynomial hash of a string of length m, mixed (splitmix64's finaliser)
+    h ^= <uint64_t>m * 0xC2B2AE3D27D4EB4FULL
+    h ^= h >> 33
+    h *= 0xFF51AFD7ED558CCDULL
+    h ^= h >> 33
+    h *= 0xC4CEB9FE1A85EC53ULL
+    h ^= h >> 33
+    return h
+
+
+cdef struct _Query:  # a word's prefix hashes and the powers of B up to its length
+    uint64_t *pre  # pre[k] = H(s[:k])
+    uint64_t *pw  # pw[k] = B^k
+    uint64_t buf[2 * 66]
+    Py_ssize_t n
+
+
+cdef int _query_init(_Query *q, char_t *s, Py_ssize_t n) except -1:
+    cdef Py_ssize_t k
+    q.n = n
+    if n <= 64:
+        q.pre = q.buf
+    else:
+        q.pre = <uint64_t *>malloc(2 * (n + 1) * sizeof(uint64_t))
+        if not q.pre:
+            raise MemoryError()
+    q.pw = q.pre + (n + 1)
+    q.pre[0] = 0
+    q.pw[0] = 1
+    for k in range(n):
+        q.pre[k + 1] = q.pre[k] * _B + <uint64_t>s[k]
+        q.pw[k + 1] = q.pw[k] * _B
+    return 0
+
+
+cdef inline void _query_free(_Query *q) noexcept:
+    if q.pre != q.buf:
+        free(q.pre)
+
+
+cdef inline uint64_t _span(_Query *q, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    # H(s[a:b])
+    return q.pre[b] - q.pre[a] * q.pw[b - a]
+
+
+cdef inline uint64_t _minus(_Query *q, Py_ssize_t p, Py_ssize_t r) noexcept nogil:
+    """The mixed hash of s without positions p < r (either may be _NONE)."""
+    cdef Py_ssize_t n = q.n
+    cdef uint64_t h
+    if p >= n:
+        return _key(q.pre[n], n)
+    if r >= n:
+        return _key(q.pre[p] * q.pw[n - 1 - p] + _span(q, p + 1, n), n - 1)
+    h = q.pre[p] * q.pw[n - 2 - p] + _span(q, p + 1, r) * q.pw[n - 1 - r] + _span(q, r + 1, n)
+    return _key(h, n - 2)
+
+
+cdef inline Py_ssize_t _at(Py_ssize_t t, Py_ssize_t p, Py_ssize_t r) noexcept nogil:
+    # position in s of character t of s without positions p < r
+    if t < p:
+        return t
+    if t + 1 < r:
+        return t + 1
+    return t + 2
+
+
+cdef class DeletionIndex:
+    """One-letter deletions of a word list -> the words (SymSpell's trick), for the typo
+    fixer: the compiled twin of ``typos._DeletionIndex`` and of the searches that use it
+    (``typos._neighbours1``, ``typos._rival2``).  A deletion is hashed from its word's
+    prefix and suffix hashes (no string per deletion); entries sit in 2^k buckets of the
+    hash's top bits, in word order, and every hit is checked letter by letter.
+
+    >>> idx = DeletionIndex(["launch", "laugh", "latch", "lunch"], [400, 450, 300, 500])
+    >>> sorted(idx.neighbours1("lauch").items())
+    [('latch', 'substitution'), ('laugh', 'substitution'), ('launch', 'insertion')]
+    >>> idx.neighbours1("luanch"), idx.neighbours1("zzz"), len(idx), "lunch" in idx
+    ({'launch': 'transposition', 'lunch': 'deletion'}, {}, 4, True)
+    >>> idx.rival2("lanchx"), idx.rival2("lunchxy"), idx.rival2("lunch")
+    (('lunch', 5.0), ('lunch', 5.0), None)
+    """
+
+    cdef list words
+    cdef Py_ssize_t nwords
+    cdef uint32_t *chars  # every word's code points, one after another
+    cdef Py_ssize_t *woff  # word k is chars[woff[k]:woff[k + 1]]
+    cdef int32_t *zipf  # per word (0 when not given)
+    cdef int32_t *wslots  # open-addressing table of the words: word number or -1
+    cdef uint64_t *whash
+    cdef uint64_t wmask
+    cdef uint32_t *starts  # bucket b holds entries starts[b]:starts[b + 1]
+    cdef uint32_t *echeck  # low 32 bits of an entry's hash
+    cdef int32_t *eword  # its word number
+    cdef int shift
+    cdef uint32_t *mark  # per word: the query that last added it to a pool
+    cdef uint32_t stamp
+    cdef int32_t *pool  # rival2's pool of words (each at most once)
+
+    def __cinit__(self, words, zipf=None, bint deletions=True):
+        cdef list ws = list(words)
+        cdef Py_ssize_t n = len(ws), k, i, m, total = 0, maxlen = 0, nent = 0, size = 8, nb = 16, e
+        cdef uint64_t h, slot
+        cdef int bits = 4
+        cdef uint32_t *w
+        cdef _Query q
+        cdef bytes packed
+        for x in ws:
+            if not isinstance(x, str):
+                raise TypeError("words must be str")
+        if zipf is not None and len(zipf) != n:
+            raise ValueError("zipf and words differ in length")
+        if n >= 2 ** 31 - 1:
+            raise ValueError("word list too large")
+        self.words = ws
+        self.nwords = n
+        packed = "".join(ws).encode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+        total = len(packed) // 4
+        self.chars = <uint32_t *>malloc((total + 1) * sizeof(uint32_t))
+        self.woff = <Py_ssize_t *>malloc((n + 1) * sizeof(Py_ssize_t))
+        self.zipf = <int32_t *>malloc((n + 1) * sizeof(int32_t))
+        self.whash = <uint64_t *>malloc((n + 1) * sizeof(uint64_t))
+        self.mark = <uint32_t *>malloc((n + 1) * sizeof(uint32_t))
+        self.pool = <int32_t *>malloc((n + 1) * sizeof(int32_t))
+        if not self.chars or not self.woff or not self.zipf or not self.whash or not self.mark or not self.pool:
+            raise MemoryError()
+        memcpy(self.chars, <const char *>packed, total * sizeof(uint32_t))
+        self.woff[0] = 0
+        for k in range(n):
+            m = len(<str>ws[k])
+            self.woff[k + 1] = self.woff[k] + m
+            maxlen = max(maxlen, m)
+            self.zipf[k] = zipf[k] if zipf is not None else 0
+            self.mark[k] = 0
+            w = &self.chars[self.woff[k]]
+            for i in range(m):
+                if deletions and (i == 0 or w[i] != w[i - 1]):  # a doubled letter gives the same deletion twice
+                    nent += 1
+        self.stamp = 0
+        if nent >= 2 ** 32 - 1:
+            raise ValueError("word list too large")
+        while size < 2 * n + 1:
+            size <<= 1
+        while nb < nent and bits < 30:
+            nb <<= 1
+            bits += 1
+        self.shift = 64 - bits
+        self.wmask = size - 1
+        self.wslots = <int32_t *>malloc(size * sizeof(int32_t))
+        self.starts = <uint32_t *>malloc((nb + 1) * sizeof(uint32_t))
+        self.echeck = <uint32_t *>malloc((nent + 1) * sizeof(uint32_t))
+        self.eword = <int32_t *>malloc((nent + 1) * sizeof(int32_t))
+        if not self.wslots or not self.starts or not self.echeck or not self.eword:
+            raise MemoryError()
+        for k in range(size):
+            self.wslots[k] = -1
+        for k in range(nb + 1):
+            self.starts[k] = 0
+        # pass 1: the words' table, and the entries per bucket
+        for k in range(n):
+            w = &self.chars[self.woff[k]]
+            m = self.woff[k + 1] - self.woff[k]
+            _query_init(&q, w, m)
+            try:
+                h = _minus(&q, _NONE, _NONE)
+                self.whash[k] = h
+                slot = h & self.wmask
+                while self.wslots[slot] != -1:
+                    slot = (slot + 1) & self.wmask
+                self.wslots[slot] = <int32_t>k
+                for i in range(m):
+                    if deletions and (i == 0 or w[i] != w[i - 1]):
+                        self.starts[(_minus(&q, i, _NONE) >> self.shift) + 1] += 1
+            finally:
+                _query_free(&q)
+        for k in range(1, nb + 1):
+            self.starts[k] += self.starts[k - 1]
+        # pass 2: fill the buckets in word order (starts[b] counts up to the bucket's end,
+        # then is set back)
+        for k in range(n if deletions else 0):
+            w = &self.chars[self.woff[k]]
+            m = self.woff[k + 1] - self.woff[k]
+            _query_init(&q, w, m)
+            try:
+                for i in range(m):
+                    if i == 0 or w[i] != w[i - 1]:
+                        h = _minus(&q, i, _NONE)
+                        e = self.starts[h >> self.shift]
+                        self.echeck[e] = <uint32_t>h
+                        self.eword[e] = <int32_t>k
+                        self.starts[h >> self.shift] += 1
+            finally:
+                _query_free(&q)
+        for k in range(nb, 0, -1):
+            self.starts[k] = self.starts[k - 1]
+        self.starts[0] = 0
+
+    def __dealloc__(self):
+        free(self.chars)
+        free(self.woff)
+        free(self.zipf)
+        free(self.whash)
+        free(self.mark)
+        free(self.pool)
+        free(self.wslots)
+        free(self.starts)
+        free(self.echeck)
+        free(self.eword)
+
+    def __len__(self):
+        return self.nwords
+
+    def __contains__(self, str word):
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(word)
+        cdef int kind = PyUnicode_KIND(word)
+        cdef void *data = PyUnicode_DATA(word)
+        if kind == 1:
+            return self._has(<uint8_t *>data, n) >= 0
+        if kind == 2:
+            return self._has(<uint16_t *>data, n) >= 0
+        return self._has(<uint32_t *>data, n) >= 0
+
+    cdef Py_ssize_t _has(self, char_t *s, Py_ssize_t n) except -2:
+        cdef _Query q
+        _query_init(&q, s, n)
+        try:
+            return self._find(&q, s, _NONE, _NONE, _minus(&q, _NONE, _NONE))
+        finally:
+            _query_free(&q)
+
+    cdef Py_ssize_t _find(self, _Query *q, char_t *s, Py_ssize_t p, Py_ssize_t r, uint64_t h) noexcept:
+        """The number of the word equal to s without positions p < r, or -1."""
+        cdef uint64_t slot = h & self.wmask
+        cdef Py_ssize_t k, t, m = q.n - (p < q.n) - (r < q.n)
+        cdef uint32_t *w
+        while True:
+            k = self.wslots[slot]
+            if k == -1:
+                return -1
+            if self.whash[k] == h and self.woff[k + 1] - self.woff[k] == m:
+                w = &self.chars[self.woff[k]]
+                for t in range(m):
+                    if w[t] != s[_at(t, p, r)]:
+                        break
+                else:
+                    return k
+            slot = (slot + 1) & self.wmask
+
+    cdef inline bint _gives(self, Py_ssize_t k, char_t *s, Py_ssize_t n, Py_ssize_t p, Py_ssize_t r) noexcept:
+        """Word k with one letter taken out is s without positions p < r."""
+        cdef Py_ssize_t m = n - (p < n) - (r < n), t = 0
+        cdef uint32_t *w = &self.chars[self.woff[k]]
+        if self.woff[k + 1] - self.woff[k] != m + 1:
+            return False
+        while t < m and w[t] == s[_at(t, p, r)]:
+            t += 1
+        while t < m:
+            if w[t + 1] != s[_at(t, p, r)]:
+                return False
+            t += 1
+        return True
+
+    cdef dict _neighbours1(self, char_t *s, Py_ssize_t n):
+        cdef dict out = {}
+        cdef _Query q
+        cdef Py_ssize_t i, e, end, k, t, d0, d1, nd
+        cdef uint64_t h
+        cdef uint32_t *w
+        _query_init(&q, s, n)
+        try:
+            for i in range(n):
+                if i > 0 and s[i] == s[i - 1]:
+                    continue  # the same deletion as at i - 1
+                h = _minus(&q, i, _NONE)
+                k = self._find(&q, s, i, _NONE, h)
+                if k >= 0:
+                    out[self.words[k]] = _K_DEL  # the typo has an extra letter
+                e = self.starts[h >> self.shift]
+                end = self.starts[(h >> self.shift) + 1]
+                while e < end:
+                    if self.echeck[e] == <uint32_t>h:
+                        k = self.eword[e]
+                        if self._gives(k, s, n, i, _NONE) and self.words[k] not in out:
+                            # same length: one substitution, or two neighbours swapped
+                            w = &self.chars[self.woff[k]]
+                            nd = 0
+                            d0 = d1 = -1
+                            for t in range(n):
+                                if w[t] != s[t]:
+                                    nd += 1
+                                    if nd == 1:
+                                        d0 = t
+                                    elif nd == 2:
+                                        d1 = t
+                                    else:
+                                        break
+                            if nd == 1:
+                                out[self.words[k]] = _K_SUB
+                            elif nd == 2 and d1 == d0 + 1 and s[d0] == w[d1] and s[d1] == w[d0]:
+                                out[self.words[k]] = _K_TRA
+                    e += 1
+            h = _minus(&q, _NONE, _NONE)
+            e = self.starts[h >> self.shift]
+            end = self.starts[(h >> self.shift) + 1]
+            while e < end:
+                if self.echeck[e] == <uint32_t>h:
+                    k = self.eword[e]
+                    if self._gives(k, s, n, _NONE, _NONE):
+                        out[self.words[k]] = _K_INS  # the typo lacks a letter
+                e += 1
+        finally:
+            _query_free(&q)
+        return out
+
+    def neighbours1(self, str word):
+        """The words one Damerau edit from ``word`` -> the kind of edit, seen from the
+        typo's side ('deletion': the typo has an extra letter; 'insertion': it lacks one;
+        'substitution'; 'transposition'): the same dict, in the same order, as
+        ``typos._neighbours1`` gives with this index's words."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(word)
+        cdef int kind = PyUnicode_KIND(word)
+        cdef void *data = PyUnicode_DATA(word)
+        if kind == 1:
+            return self._neighbours1(<uint8_t *>data, n)
+        if kind == 2:
+            return self._neighbours1(<uint16_t *>data, n)
+        return self._neighbours1(<uint32_t *>data, n)
+
+    cdef inline void _pool_bucket(self, _Query *q, char_t *s, Py_ssize_t p, Py_ssize_t r, int32_t *pool,
+                                  Py_ssize_t *npool) noexcept:
+        # every word that gives s without positions p < r by one deletion, into the pool
+        cdef uint64_t h = _minus(q, p, r)
+        cdef Py_ssize_t e = self.starts[h >> self.shift], end = self.starts[(h >> self.shift) + 1], k
+        while e < end:
+            if self.echeck[e] == <uint32_t>h:
+                k = self.eword[e]
+                if self.mark[k] != self.stamp and self._gives(k, s, q.n, p, r):
+                    self.mark[k] = self.stamp
+                    pool[npool[0]] = <int32_t>k
+                    npool[0] += 1
+            e += 1
+
+    cdef object _rival2(self, char_t *s, Py_ssize_t n):
+        cdef _Query q
+        cdef Py_ssize_t p, r, k, npool = 0, best = -1
+        cdef int32_t *pool = self.pool
+        if n == 0:
+            return None
+        self.stamp += 1
+        if self.stamp == 0:  # wrapped: forget every mark
+            for k in range(self.nwords):
+                self.mark[k] = 0
+            self.stamp = 1
+        _query_init(&q, s, n)
+        try:
+            # s without one letter, and without two: each string once (removing either of
+            # two equal neighbours gives the same string: only the leftmost is tried)
+            for p in range(n):
+                if p > 0 and s[p] == s[p - 1]:
+                    continue
+                self._pool_bucket(&q, s, p, _NONE, pool, &npool)
+                for r in range(p + 1, n):
+                    if r - 1 > p and s[r] == s[r - 1]:
+                        continue
+                    self._pool_bucket(&q, s, p, r, pool, &npool)
+                    k = self._find(&q, s, p, r, _minus(&q, p, r))
+                    if k >= 0 and self.mark[k] != self.stamp:
+                        self.mark[k] = self.stamp
+                        pool[npool] = <int32_t>k
+                        npool += 1
+            # the most frequent pooled word (ties: the greater str) exactly two edits away
+            for p in range(npool):
+                k = pool[p]
+                if best >= 0 and not self._greater(k, best):
+                    continue
+                if self._osa(k, s, n, 3) == 2:
+                    best = k
+        finally:
+            _query_free(&q)
+        if best < 0:
+            return None
+        return self.words[best], self.zipf[best] / 100.0
+
+    cdef bint _greater(self, Py_ssize_t a, Py_ssize_t b) noexcept:
+        # (zipf, word) of word a > that of word b
+        cdef Py_ssize_t la, lb, t
+        cdef uint32_t *wa
+        cdef uint32_t *wb
+        if self.zipf[a] != self.zipf[b]:
+            return self.zipf[a] > self.zipf[b]
+        wa = &self.chars[self.woff[a]]
+        wb = &self.chars[self.woff[b]]
+        la = self.woff[a + 1] - self.woff[a]
+        lb = self.woff[b + 1] - self.woff[b]
+        for t in range(min(la, lb)):
+            if wa[t] != wb[t]:
+                return wa[t] > wb[t]
+        return la > lb
+
+    cdef Py_ssize_t _osa(self, Py_ssize_t k, char_t *a, Py_ssize_t la, Py_ssize_t cap) except -1:
+        """``typos_edits.osa_distance(a, word k, cap)``, step for step."""
+        cdef uint32_t *b = &self.chars[self.woff[k]]
+        cdef Py_ssize_t lb = self.woff[k + 1] - self.woff[k], i, j, v, cost, lo
+        cdef Py_ssize_t *rows
+        cdef Py_ssize_t *prev2
+        cdef Py_ssize_t *prev
+        cdef Py_ssize_t *cur
+        cdef Py_ssize_t *tmp
+        if (la - lb if la > lb else lb - la) >= cap:
+            return cap
+        rows = <Py_ssize_t *>malloc(3 * (lb + 1) * sizeof(Py_ssize_t))
+        if not rows:
+            raise MemoryError()
+        prev2, prev, cur = rows, rows + (lb + 1), rows + 2 * (lb + 1)
+        for j in range(lb + 1):
+            prev[j] = j
+        try:
+            for i in range(1, la + 1):
+                cur[0] = i
+                lo = i
+                for j in range(1, lb + 1):
+                    cost = 0 if a[i - 1] == b[j - 1] else 1
+                    v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                    if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                        v = min(v, prev2[j - 2] + 1)
+                    cur[j] = v
+                    lo = min(lo, v)
+                if lo >= cap:
+                    return cap
+                tmp = prev2
+                prev2 = prev
+                prev = cur
+                cur = tmp
+            return min(prev[lb], cap)
+        finally:
+            free(rows)
+
+    cdef Py_ssize_t _find_tail(self, _Query *q, char_t *s, Py_ssize_t a, Py_ssize_t b, const char *tail,
+                               Py_ssize_t tl) noexcept:
+        """The number of the word equal to s[a:b] + tail (ASCII), or -1."""
+        cdef uint64_t h = _span(q, a, b), slot
+        cdef Py_ssize_t k, t, m = b - a + tl
+        cdef uint32_t *w
+        for t in range(tl):
+            h = h * _B + <uint64_t>(<uint8_t>tail[t])
+        h = _key(h, m)
+        slot = h & self.wmask
+        while True:
+            k = self.wslots[slot]
+            if k == -1:
+                return -1
+            if self.whash[k] == h and self.woff[k + 1] - self.woff[k] == m:
+                w = &self.chars[self.woff[k]]
+                for t in range(m):
+                    if w[t] != (s[a + t] if t < b - a else <uint8_t>tail[t - (b - a)]):
+                        break
+                else:
+                    return k
+            slot = (slot + 1) & self.wmask
+
+    cdef inline double _z(self, Py_ssize_t k) noexcept:
+        return self.zipf[k] / 100.0
+
+    cdef object _derived(self, char_t *s, Py_ssize_t n, str word, tuple suffixes, tuple prefixes):
+        cdef _Query q
+        cdef Py_ssize_t L, k, i, t, a
+        cdef str suf
+        cdef str pre
+        cdef Py_UCS4 c0, last
+        cdef bint ends
+        _query_init(&q, s, n)
+        try:
+            for suf in suffixes:
+                L = PyUnicode_GET_LENGTH(suf)
+                if not n > L + 2:
+                    continue
+                ends = True
+                for t in range(L):
+                    if s[n - L + t] != suf[t]:
+                        ends = False
+                        break
+                if not ends:
+                    continue
+                k = n - L  # the stem is s[:k], three letters or more
+                if self._find_tail(&q, s, 0, k, "", 0) >= 0 and not _misderived(s, k, suf):
+                    return f"{word[:k]}+{suf}"
+                c0 = suf[0]
+                if (c0 == u"a" or c0 == u"e" or c0 == u"i" or c0 == u"y") and self._find_tail(&q, s, 0, k, "e", 1) >= 0 \
+                        and suf not in ("es", "ed", "er", "ers", "est", "ee", "ees"):
+                    return f"{word[:k]}e+{suf}"  # horde+ing -> hording
+                if (c0 == u"e" or c0 == u"a" or c0 == u"i") and s[k - 1] == 105 and self._find_tail(&q, s, 0, k - 1, "y", 1) >= 0:
+                    return f"{word[:k - 1]}y+{suf}"  # party+ers -> partiers, racy+est -> raciest
+            if n >= 3 and s[n - 3] == 109 and s[n - 2] == 101 and s[n - 1] == 110 \
+                    and self._find_tail(&q, s, 0, n - 3, "man", 3) >= 0:
+                return f"{word[:n - 3]}man+plural"  # spokeswomen
+            if n >= 2 and s[n - 2] == 105 and s[n - 1] == 110 and self._find_tail(&q, s, 0, n, "g", 1) >= 0:
+                return f"{word}g-g"  # sittin', keepin'
+            for pre in prefixes:
+                L = PyUnicode_GET_LENGTH(pre)
+                if L > n or n - L < 4:
+                    continue
+                ends = True
+                for t in range(L):
+                    if s[t] != pre[t]:
+                        ends = False
+                        break
+                if ends and self._find_tail(&q, s, L, n, "", 0) >= 0:
+                    return f"{pre}+{word[L:]}"
+            for i in range(n - 1):
+                if s[i] == s[i + 1] and self._find(&q, s, i, _NONE, _minus(&q, i, _NONE)) >= 0:
+                    return None  # a doubled letter explains it better (allready, ammount)
+            for i in range(2, n - 2):
+                k = self._find_tail(&q, s, 0, i, "", 0)
+                if k < 0:
+                    continue
+                a = self._find_tail(&q, s, i, n, "", 0)
+                if a < 0:
+                    continue
+                # both common words, or very common short words (anyday, ontop, hehad)
+                if (self._z(k) >= 4.0 if i >= 4 else self._z(k) >= 5.5) and \
+                        (self._z(a) >= 4.0 if n - i >= 4 else self._z(a) >= 5.0):
+                    return f"{word[:i]}+{word[i:]}"
+            return None
+        finally:
+            _query_free(&q)
+
+    def derived(self, str word, tuple suffixes, tuple prefixes):
+        """``typos._derived`` with this index's words as the dictionary (and their zipf):
+        how ``word`` is built from them (``'helm+ed'``), or None.  ``suffixes`` and
+        ``prefixes`` are ``typos._SUFFIXES`` and ``typos._PREFIXES``; the rules between
+        them (the stem changes, misderivations, run-together pairs) are typos' own."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(word)
+        cdef int kind = PyUnicode_KIND(word)
+        cdef void *data = PyUnicode_DATA(word)
+        if kind == 1:
+            return self._derived(<uint8_t *>data, n, word, suffixes, prefixes)
+        if kind == 2:
+            return self._derived(<uint16_t *>data, n, word, suffixes, prefixes)
+        return self._derived(<uint32_t *>data, n, word, suffixes, prefixes)
+
+    def rival2(self, str word):
+        """``typos._rival2`` on this index (built from the words at least
+        ``RIVAL2_MIN_ZIPF`` common, with their zipf * 100): ``(word, zipf)`` of the most
+        frequent indexed word exactly two Damerau (OSA) edits from ``word`` whose one-letter
+        deletion is one or two deletions of ``word``, or that is two deletions of it; None
+        when there is none."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(word)
+        cdef int kind = PyUnicode_KIND(word)
+        cdef void *data = PyUnicode_DATA(word)
+        if kind == 1:
+            return self._rival2(<uint8_t *>data, n)
+        if kind == 2:
+            return self._rival2(<uint16_t *>data, n)
+        return self._rival2(<uint32_t *>data, n)
+
+
+# ---------------------------------------------------------------- typo fixer: the words to look at
+cdef inline bint _opening(Py_UCS4 c) noexcept nogil:
+    # what may stand before the word in typos._CHUNK: ( [ " ' and the opening curly quotes
+    return c == 40 or c == 91 or c == 34 or c == 39 or c == 0x201C or c == 0x2018
+
+
+cdef inline bint _closing(Py_UCS4 c) noexcept nogil:
+    # ... and after it: ) ] " ' the closing curly quotes . , ; : ! ?
+    return (c == 41 or c == 93 or c == 34 or c == 39 or c == 0x201D or c == 0x2019 or c == 46 or c == 44
+            or c == 59 or c == 58 or c == 33 or c == 63)
+
+
+cdef Py_ssize_t _word_in(char_t *s, Py_ssize_t n, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *start) noexcept nogil:
+    """The length of the word when s is one word of ``lo`` to ``hi`` letters a-z with
+    only opening marks before it and closing marks after it (``typos._CHUNK``), its start
+    into ``start``; else 0."""
+    cdef Py_ssize_t i = 0, j
+    while i < n and _opening(s[i]):
+        i += 1
+    j = i
+    while j < n and 97 <= s[j] <= 122:
+        j += 1
+    if j - i < lo or j - i > hi or lo <= 0:
+        return 0
+    start[0] = i
+    for k in range(j, n):
+        if not _closing(s[k]):
+            return 0
+    return j - i
+
+
+# whitespace as str.split() sees it, for the first 256 code points (NUL is not)
+cdef bint _SPLIT_WS[256]
+for _i in range(256):
+    _SPLIT_WS[_i] = chr(_i).isspace()
+
+
+cdef inline bint _ws(Py_UCS4 c) noexcept:
+    if c < 256:
+        return _SPLIT_WS[c]
+    return Py_UNICODE_ISSPACE(c)
+
+
+cdef struct _Chunk:  # a distinct chunk of the text: where it is, its length, its hash
+    uint64_t h
+    int32_t off  # -1: an empty slot
+    int32_t n
+
+
+cdef inline uint64_t _mix64(uint64_t h) noexcept nogil:
+    h ^= h >> 33
+    h *= 0xFF51AFD7ED558CCDULL
+    h ^= h >> 33
+    return h
+
+
+cdef class LowerWordSet:
+    """A set of words for the typo fixer's scan: each word of 1 to 12 letters a-z is its own
+    64-bit key (5 bits a letter) in an open-addressing table, so a lookup reads one slot
+    and compares no letters; other words sit in a :class:`StopTable` (none in the typo
+    fixer's dictionary).
+
+    >>> t = LowerWordSet({"the", "cat", "extraordinarily", "na\u00efve", "The"})
+    >>> [w in t for w in ("the", "cat", "extraordinarily", "na\u00efve", "The", "then", "", "ca")]
+    [True, True, True, True, True, False, False, False]
+    """
+
+    cdef uint64_t *keys  # 0: an empty slot
+    cdef uint64_t mask
+    cdef StopTable others
+    cdef bint has_others
+
+    def __cinit__(self, words):
+        cdef list short = []
+        cdef list others = []
+        cdef Py_ssize_t size = 8, i
+        cdef uint64_t k, slot
+        for w in words:
+            if not isinstance(w, str):
+                raise TypeError("words must be str")
+            (short if _short_lower(<str>w) else others).append(w)
+        while size < 2 * len(short) + 1:
+            size <<= 1
+        self.keys = <uint64_t *>malloc(size * sizeof(uint64_t))
+        if not self.keys:
+            raise MemoryError()
+        for i in range(size):
+            self.keys[i] = 0
+        self.mask = size - 1
+        for w in short:
+            k = _packed(<uint8_t *>PyUnicode_DATA(w), PyUnicode_GET_LENGTH(w))
+            slot = _mix64(k) & self.mask
+            while self.keys[slot] != 0 and self.keys[slot] != k:
+                slot = (slot + 1) & self.mask
+            self.keys[slot] = k
+        self.others = StopTable(others)
+        self.has_others = len(others) > 0
+
+    def __dealloc__(self):
+        free(self.keys)
+
+    cdef inline bint has_key(self, uint64_t k) noexcept nogil:
+        cdef uint64_t slot = _mix64(k) & self.mask, v
+        while True:
+            v = self.keys[slot]
+            if v == k:
+                return True
+            if v == 0:
+                return False
+            slot = (slot + 1) & self.mask
+
+    cdef bint has(self, char_t *s, Py_ssize_t n) noexcept:
+        """s[:n] is in the set."""
+        cdef Py_ssize_t i
+        if 1 <= n <= 12:
+            for i in range(n):
+                if not 97 <= s[i] <= 122:
+                    break
+            else:
+                return self.has_key(_packed(s, n))
+        return self.has_others and n <= self.others.maxlen and self.others.has(s, n)
+
+    def __contains__(self, str word):
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(word)
+        cdef int kind = PyUnicode_KIND(word)
+        if kind == 1:
+            return self.has(<uint8_t *>PyUnicode_DATA(word), n)
+        if kind == 2:
+            return self.has(<uint16_t *>PyUnicode_DATA(word), n)
+        return self.has(<uint32_t *>PyUnicode_DATA(word), n)
+
+
+cdef inline uint64_t _packed(char_t *s, Py_ssize_t n) noexcept nogil:
+    # 1 to 12 letters a-z, 5 bits each (1..26): never 0
+    cdef uint64_t k = 0
+    cdef Py_ssize_t i
+    for i in range(n):
+        k = (k << 5) | <uint64_t>(s[i] - 96)
+    return k
+
+
+cdef bint _short_lower(str w):
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(w), i
+    if PyUnicode_KIND(w) != 1 or not 1 <= n <= 12:
+        return False
+    for i in range(n):
+        if not 97 <= (<uint8_t *>PyUnicode_DATA(w))[i] <= 122:
+            return False
+    return True
+
+
+cdef list _typo_words(char_t *s, Py_ssize_t n, str text, LowerWordSet known, Py_ssize_t lo, Py_ssize_t hi,
+                      Py_ssize_t *counts):
+    """The scan of typo_words: distinct chunks in an open-addressing table of (start,
+    length, hash); a new one not in ``known`` is counted, and its word, when it has one
+    that is not in ``known`` either, kept (the only strings made)."""
+    cdef Py_ssize_t cap = 64, used = 0, i = 0, a, j, k, nparts = 0, nunknown = 0, m, w0 = 0, wm, off
+    cdef uint64_t h, mask, slot, key
+    cdef _Chunk *tab
+    cdef _Chunk *grown
+    cdef list out = []
+    cdef set seen = None
+    cdef Py_UCS4 c
+    cdef bint lower, found
+    while cap < n // 8:  # about one distinct chunk per 16 characters: rarely grown
+        cap <<= 1
+    tab = <_Chunk *>malloc(cap * sizeof(_Chunk))
+    if not tab:
+        raise MemoryError()
+    try:
+        for j in range(cap):
+            tab[j].off = -1
+        mask = cap - 1
+        while True:
+            while i < n and _ws(s[i]):
+                i += 1
+            if i >= n:
+                break
+            a = i
+            h = 1469598103934665603ULL  # FNV-1a, and the chunk as a key while it is all a-z
+            key = 0
+            lower = True
+            while i < n:
+                c = s[i]
+                if _ws(c):
+                    break
+                h = (h ^ <uint64_t>c) * 1099511628211ULL
+                if 97 <= c <= 122:
+                    key = (key << 5) | (<uint64_t>c - 96)
+                else:
+                    lower = False
+                i += 1
+            nparts += 1
+            m = i - a
+            slot = h & mask
+            while True:
+                off = tab[slot].off
+                if off == -1:
+                    break
+                if tab[slot].h == h and tab[slot].n == m:
+                    for k in range(m):
+                        if s[off + k] != s[a + k]:
+                            break
+                    else:
+                        break
+                slot = (slot + 1) & mask
+            if off != -1:
+                continue  # seen before
+            tab[slot].off = <int32_t>a
+            tab[slot].n = <int32_t>m
+            tab[slot].h = h
+            used += 1
+            if lower and m <= 12:
+                found = known.has_key(key)
+            elif known.has_others:
+                found = m <= known.others.maxlen and known.others.has_hashed(&s[a], m, h)
+            else:
+                found = False  # every known word is 1-12 letters a-z
+            if not found:
+                nunknown += 1
+                wm = _word_in(&s[a], m, lo, hi, &w0)
+                if wm and not known.has(&s[a + w0], wm):
+                    w = text[a + w0:a + w0 + wm]
+                    if seen is None:
+                        seen = set()
+                    if w not in seen:
+                        seen.add(w)
+                        out.append(w)
+            if used * 2 > cap:  # grow: rehash into a table twice as large
+                grown = <_Chunk *>malloc(2 * cap * sizeof(_Chunk))
+                if not grown:
+                    raise MemoryError()
+                for j in range(2 * cap):
+                    grown[j].off = -1
+                for j in range(cap):
+                    if tab[j].off != -1:
+                        slot = tab[j].h & (2 * cap - 1)
+                        while grown[slot].off != -1:
+                            slot = (slot + 1) & (2 * cap - 1)
+                        grown[slot] = tab[j]
+                free(tab)
+                tab = grown
+                cap *= 2
+                mask = cap - 1
+    finally:
+        free(tab)
+    counts[0] = nparts
+    counts[1] = used
+    counts[2] = nunknown
+    return out
+
+
+def typo_words(str text, LowerWordSet known, Py_ssize_t lo, Py_ssize_t hi):
+    """The typo fixer's first look at a text: ``(chunks, distinct chunks, distinct chunks
+    not in known, words)`` where chunks are cut at whitespace as ``str.split()`` cuts them,
+    and words are the distinct lowercase words of the unknown chunks that are not in
+    ``known`` either, in order of first occurrence: a chunk gives its word when it is one
+    word of ``lo`` to ``hi`` letters a-z with only opening marks (``( [ " '`` and the
+    opening curly quotes) before it and closing marks (``) ] " '`` the closing curly quotes
+    ``. , ; : ! ?``) after it (``typos._CHUNK``).  The same as ``len(parts)``,
+    ``len(set(parts))``, ``len(set(parts) - known)`` and ``set(_CHUNKS.findall(...)) -
+    known`` over them, with a string made only for each word kept.
+
+    >>> typo_words("(teh cat sat, teh. The mat!) a-b \u201cfine\u201d 12", LowerWordSet({"the", "cat"}), 3, 40)
+    (9, 9, 8, ['teh', 'sat', 'mat', 'fine'])
+    """
+    cdef Py_ssize_t counts[3]
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef list words
+    if n >= 2 ** 31 - 1:
+        raise ValueError("text too long")
+    if kind == 1:
+        words = _typo_words(<uint8_t *>PyUnicode_DATA(text), n, text, known, lo, hi, counts)
+    elif kind == 2:
+        words = _typo_words(<uint16_t *>PyUnicode_DATA(text), n, text, known, lo, hi, counts)
+    else:
+        words = _typo_words(<uint32_t *>PyUnicode_DATA(text), n, text, known, lo, hi, counts)
+    return counts[0], counts[1], counts[2], words
+
+
+cdef inline bint _vowel(Py_UCS4 c) noexcept nogil:
+    return c == 97 or c == 101 or c == 105 or c == 111 or c == 117
+
+
+cdef bint _misderived(char_t *s, Py_ssize_t k, str suf):
+    """``typos._misderived(s[:k], suf)`` (k >= 3): tryed, truely, acknowledgeing, admited, actualy."""
+    cdef Py_UCS4 last = s[k - 1]
+    if suf in ("ed", "es", "er", "ers", "est") and last == 121 and not _vowel(s[k - 2]):
+        return True
+    if suf == "ly" and last == 101:
+        return True
+    if suf in ("ing", "ings") and last == 101 and not (s[k - 2] == 101 or s[k - 2] == 121 or s[k - 2] == 111):
+        return True
+    if suf in ("ed", "ing", "er", "ers", "est") and not _vowel(s[k - 3]) and _vowel(s[k - 2]) and \
+            (last == 116 or last == 112 or last == 108 or last == 114 or last == 103 or last == 100 or last == 98):
+        return True
+    if suf == "y" and last == 108:
+        return True
+    return False

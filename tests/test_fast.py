@@ -349,6 +349,162 @@ def test_typo_fixer_gives_the_same_edits_with_and_without_the_compiled_scan():
     assert any(edits for _text, edits in out[True])  # some fixes were made
 
 
+# ---------------------------------------------------------------- the typo fixer's word searches
+_BASES = ["launch", "opposition", "the", "separate", "government", "accommodate", "believe", "until", "abba",
+          "helmed", "partiers", "spokeswomen", "sittin", "anyday", "whont", "apone", "restaurant", "tryed",
+          "a", "i", "x", ""]
+_LETTERS = "aeiolnrstmhy" + "\u00e9\u0416\U0001f600"  # one, two and four bytes a character
+
+
+@st.composite
+def _typos(draw):
+    """A word with up to three random slips (deleted, added, changed or swapped letters),
+    in any of the three string widths."""
+    w = draw(st.sampled_from(_BASES) | st.text(alphabet=_LETTERS, max_size=14))
+    for _ in range(draw(st.integers(0, 3))):
+        i = draw(st.integers(0, len(w)))
+        c = draw(st.sampled_from(_LETTERS))
+        op = draw(st.sampled_from("dasw"))
+        if op == "d" and i < len(w):
+            w = w[:i] + w[i + 1:]
+        elif op == "a":
+            w = w[:i] + c + w[i:]
+        elif op == "s" and i < len(w):
+            w = w[:i] + c + w[i + 1:]
+        elif op == "w" and i + 1 < len(w):
+            w = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+    return w
+
+
+def _python(fn, *args):
+    with python_paths():
+        return fn(*args)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_typos())
+def test_compiled_neighbours_are_the_deletion_index_search(word):
+    lx = T.lexicon()
+    got, want = T._neighbours1(lx, word), _python(T._neighbours1, lx, word)
+    assert list(got.items()) == list(want.items())  # the same dict, in the same order
+
+
+@settings(max_examples=150, deadline=None)
+@given(_typos())
+def test_compiled_rival2_is_the_python_search(word):
+    lx = T.lexicon()
+    assert T._rival2(lx, word) == _python(T._rival2, lx, word)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_typos() | st.tuples(_typos(), st.sampled_from(T._SUFFIXES + ("in", "men", "ies", "ly"))).map("".join)
+       | st.tuples(st.sampled_from(T._PREFIXES), _typos()).map("".join))
+def test_compiled_derivation_is_the_python_rules(word):
+    lx = T.lexicon()
+    assert T._derived(lx, word) == _python(T._derived, lx, word)
+
+
+def test_compiled_word_searches_on_known_cases():
+    lx = T.lexicon()
+    cases = ["lauch", "oppostion", "teh", "aab", "seperate", "goverment", "acommodate", "zzzz", "abba", "whont",
+             "apone", "helmed", "coolish", "partiers", "tryed", "truely", "acknowledgeing", "admited", "actualy",
+             "spokeswomen", "sittin", "anyday", "ontop", "hehad", "iscorrect", "allready", "belive", "untill"]
+    derived = 0
+    for w in cases:
+        assert list(T._neighbours1(lx, w).items()) == list(_python(T._neighbours1, lx, w).items()), w
+        assert T._rival2(lx, w) == _python(T._rival2, lx, w), w
+        got = T._derived(lx, w)
+        assert got == _python(T._derived, lx, w), w
+        derived += got is not None
+    assert derived >= 8 and T._rival2(lx, "whont") == ("what", lx.z("what"))
+
+
+def _brute_neighbours(words, word):
+    """Every listed word one Damerau edit from ``word``, by trying each."""
+    out = {}
+    for c in words:
+        if len(c) == len(word) - 1 and T._is_deletion(word, c):
+            out[c] = "deletion"
+        elif len(c) == len(word) + 1 and T._is_deletion(c, word):
+            out[c] = "insertion"
+        elif len(c) == len(word) and T._same_length_kind(word, c):
+            out[c] = T._same_length_kind(word, c)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_typos(), max_size=30), st.lists(_typos(), min_size=1, max_size=10))
+def test_deletion_index_of_any_words_finds_every_neighbour(words, probes):
+    idx = FAST.DeletionIndex(words, list(range(len(words))))
+    assert len(idx) == len(words)
+    for w in probes + words:
+        assert idx.neighbours1(w) == _brute_neighbours(set(words), w)
+        assert (w in idx) == (w in words)
+
+
+_CHUNK_PIECES = st.sampled_from(["teh", "(teh", "teh,", "Teh", "TEH", "\u201cmat\u201d", "\u2018mat\u2019", "(cat.)", "mat!?",
+                                 "ca", "cat's", "a-b", "na\u00efve", "x\U0001f600y", "'\"quoted\"'", "[sic]", "the",
+                                 "the.", "abc1", "\u0436\u0436\u0436", "..", "(", "z" * 40, "z" * 41, "fo\x00o", "\u0416teh"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_CHUNK_PIECES, _SPACES), max_size=30),
+       st.frozensets(st.sampled_from(["the", "cat", "teh", "The", "mat!?", "\u0436\u0436\u0436", "z" * 40, "z" * 12,
+                                      "zzzzzzzzzzzzz", "mat"])))
+def test_typo_words_is_the_split_and_the_regex(pairs, known):
+    text = "".join(w + sp for w, sp in pairs)
+    n_parts, n_chunks, n_rest, words = FAST.typo_words(text, FAST.LowerWordSet(known), T.MIN_LEN, T.MAX_LEN)
+    parts = text.split()
+    rest = set(parts) - known
+    assert (n_parts, n_chunks, n_rest) == (len(parts), len(set(parts)), len(rest))
+    want = set(T._CHUNKS.findall("\n" + "\n".join(rest) + "\n")) - known
+    assert len(words) == len(set(words)) and set(words) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.frozensets(st.text(alphabet="abyz\u00e9\u0416\U0001f600", max_size=14)
+                     | st.text(alphabet="az", min_size=10, max_size=14), max_size=40),
+       st.lists(st.text(alphabet="abyzA{`\u00e9\u0416\U0001f600", max_size=15), max_size=20))
+def test_lower_word_set_is_a_set(words, probes):
+    table = FAST.LowerWordSet(words)
+    for w in list(words) + probes + ["a" * 12, "z" * 12, "a" * 13, "{", "`"]:
+        assert (w in table) == (w in words)
+
+
+def test_lower_word_set_of_the_typo_dictionary():
+    table = T._protected_table()
+    lx = T.lexicon()
+    assert all(w in table for w in list(lx.protected)[::7])
+    assert "Paris" not in table and "zzzzqx" not in table and ("the" in table) and ("internationalisation" in table) == (
+        "internationalisation" in lx.protected)
+
+
+def test_typo_words_on_a_large_text_grows_its_table():
+    words = [f"w{i}x" for i in range(5000)] + [f"qz{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(600)]
+    text = " ".join(words + words[:100])
+    n_parts, n_chunks, n_rest, got = FAST.typo_words(text, FAST.LowerWordSet(frozenset(words[::2])), 3, 40)
+    assert (n_parts, n_chunks, n_rest) == (5700, 5600, 2800) and got == words[5001::2]
+
+
+def test_typo_fixer_gives_the_same_edits_on_dev_like_prose_with_and_without_the_compiled_searches():
+    filler = " It was a long day for all of the people who had come to the town that week. "
+    text = filler.join(["The new goverment said it would look into the matter.", "They wanted to lauch air strikes.",
+                        "She had to wait untill the end of the year.", "The oppostion said no.",
+                        "He was helmed in by his own party.", "We tryed to get there in time.",
+                        "They had to acommodate the guests."]) + filler
+    for cached in (False, True):  # with every per-word cache emptied first, then warm
+        if not cached:
+            for f in (T._candidates, T._derived_cached, T._decide_cached, T._decide_two, T._rival2_cached):
+                f.cache_clear()
+        log: list = []
+        got = (T.fix_typos(text, log, lang="en"), [(e.start, e.end, e.after, e.reason) for e in log])
+        for f in (T._candidates, T._derived_cached, T._decide_cached, T._decide_two, T._rival2_cached):
+            f.cache_clear()
+        log = []
+        with python_paths():
+            want = (T.fix_typos(text, log, lang="en"), [(e.start, e.end, e.after, e.reason) for e in log])
+        assert got == want and len(got[1]) >= 3
+
 # ---------------------------------------------------------------- the whitespace fixers
 from cleaner.normalisers import whitespace as W  # noqa: E402
 

@@ -28,7 +28,10 @@ reached by refused edits weigh less and a sound-alike word two edits away may be
 
 Speed: one split and one set difference per document find the unknown chunks; one-edit
 candidates come from a deletion index (SymSpell's trick), and every per-word verdict is
-cached across documents in bounded LRU caches.
+cached across documents in bounded LRU caches.  With the compiled loops
+(``cleaner._fast``) one scan per document finds the unknown words
+(``typo_words``), and the one-edit search, the two-edit rival search and the derivation
+rules run over compiled word tables (``DeletionIndex``); the output is the same.
 
 Every change is logged as an :class:`~cleaner.document.Edit` whose reason names the rule
 and the figures behind it.  Data: ``cleaner/data/typos/`` (see its README), built by
@@ -86,6 +89,8 @@ RIVAL2_MIN_ZIPF = 4.0
 #: letters fixed (teh -> the): a one-letter change reaches too many short words.
 MIN_LEN = 3
 MIN_LEN_ANY_EDIT = 5
+#: Longest token considered: no longer "word" is a typo, and its edit neighbours cost O(n^2).
+MAX_LEN = 40
 #: Share of the lowercase words around a token that must be dictionary words (English).
 MIN_LOCAL_ENGLISH = 1.0
 LOCAL_WINDOW = 50
@@ -103,7 +108,7 @@ LANG_SAMPLE = 250
 
 # A whitespace-delimited chunk that is one lowercase word with ordinary punctuation around
 # it.  Anything else (hyphens, digits, @ / _ . inside, apostrophes, capitals) is left alone.
-_CHUNK = re.compile(r"[(\[\"'\u201c\u2018]*([a-z]{%d,40})[)\]\"'\u201d\u2019.,;:!?]*" % MIN_LEN)  # {,40}: no longer "word" is a typo, and its edit neighbours cost O(n^2)
+_CHUNK = re.compile(r"[(\[\"'\u201c\u2018]*([a-z]{%d,%d})[)\]\"'\u201d\u2019.,;:!?]*" % (MIN_LEN, MAX_LEN))
 # ... one per line of "\n"-joined chunks: the literal "\n" lets the engine skip to line starts
 # (search "\n" + "\n".join(chunks) + "\n")
 _CHUNKS = re.compile("\n" + _CHUNK.pattern + r"(?=\n)")
@@ -270,6 +275,55 @@ def _common_index() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in idx.items()}
 
 
+def _indexed(floor100: int) -> Any:
+    """The dictionary words at least ``floor100`` / 100 common as a compiled deletion index."""
+    lx = lexicon()
+    from .. import _fast
+
+    words = sorted(w for w in lx.dictionary if lx.zipf100[w] >= floor100)  # sorted: the order of _DeletionIndex
+    return _fast.DeletionIndex(words, [lx.zipf100[w] for w in words])
+
+
+@lru_cache(maxsize=1)
+def _fast_candidate_index() -> Any:
+    """The words of :func:`_candidate_index` as the compiled one-edit search
+    (``cleaner._fast.DeletionIndex``, with their zipf; ~8 MB, built once, ~0.1 s)."""
+    return _indexed(int(MIN_CANDIDATE_ZIPF * 100))
+
+
+@lru_cache(maxsize=1)
+def _fast_common_index() -> Any:
+    """The words of :func:`_common_index` as the compiled search (~1 MB, a few hundredths of a second)."""
+    return _indexed(int(RIVAL2_MIN_ZIPF * 100))
+
+
+@lru_cache(maxsize=1)
+def _fast_dictionary() -> Any:
+    """The dictionary with its zipf as a compiled table (``cleaner._fast.DeletionIndex``
+    without deletions; ~9 MB, built once, ~0.1 s), for :func:`_derived`."""
+    from .. import _fast
+
+    lx = lexicon()
+    words = list(lx.dictionary)
+    return _fast.DeletionIndex(words, [lx.zipf100[w] for w in words], deletions=False)
+
+
+def _load_tables() -> None:
+    """Build now every word table the current path uses (else the first document that needs
+    one pays for it: a one-off cost, well under a second in all); benchmarks call this
+    before timing."""
+    lexicon()
+    bigrams()
+    if fast() is not None:
+        _protected_table()
+        _fast_candidate_index()
+        _fast_common_index()
+        _fast_dictionary()
+    else:
+        _candidate_index()
+        _common_index()
+
+
 def _same_length_kind(word: str, cand: str) -> str | None:
     """'substitution' or 'transposition' when ``cand`` (same length) is one such edit away."""
     diff = [i for i, (a, b) in enumerate(zip(word, cand)) if a != b]
@@ -289,7 +343,12 @@ def _neighbours1(lx: _Lexicon, word: str) -> dict[str, str]:
     >>> n = _neighbours1(lexicon(), "lauch")
     >>> n["launch"], n["laugh"], n["luach"] if "luach" in n else None
     ('insertion', 'substitution', None)
+
+    With the compiled loops the same dict, in the same order, comes from
+    :func:`_fast_candidate_index` (no string per deletion).
     """
+    if fast() is not None:
+        return _fast_candidate_index().neighbours1(word)
     idx = _candidate_index()
     floor = int(MIN_CANDIDATE_ZIPF * 100)
     d, z = lx.dictionary, lx.zipf100
@@ -339,7 +398,11 @@ def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
 
     >>> _rival2(lexicon(), "whont")[0]
     'what'
+
+    With the compiled loops the same answer comes from :func:`_fast_common_index`.
     """
+    if fast() is not None:
+        return _fast_common_index().rival2(word)
     idx = _common_index()
     n = len(word)
     del1 = {word[:i] + word[i + 1 :] for i in range(n)}
@@ -399,7 +462,12 @@ def _derived(lx: _Lexicon, word: str) -> str | None:
     ('helm+ed', 'cool+ish', 'party+ers')
     >>> _derived(lx, "oppostion") is None and _derived(lx, "tryed") is None
     True
+
+    With the compiled loops the same answer comes from :func:`_fast_dictionary` (no
+    string per stem, prefix or split tried).
     """
+    if fast() is not None:
+        return _fast_dictionary().derived(word, _SUFFIXES, _PREFIXES)
     d = lx.dictionary
     for suf in _SUFFIXES:
         if len(word) > len(suf) + 2 and word.endswith(suf):
@@ -881,11 +949,12 @@ def _line_is_code(text: str, start: int, end: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _protected_table() -> Any:
-    """The never-changed words (``_Lexicon.protected``) as the compiled scan's hash table
-    (``cleaner._fast.StopTable``; ~7 MB, built once, ~0.1 s)."""
+    """The never-changed words (``_Lexicon.protected``) as the compiled scan's word set
+    (``cleaner._fast.LowerWordSet``: a word of up to 12 letters a-z is its own 64-bit key;
+    ~2 MB, built once, a few hundredths of a second)."""
     from .. import _fast
 
-    return _fast.StopTable(lexicon().protected)
+    return _fast.LowerWordSet(lexicon().protected)
 
 
 def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
@@ -893,26 +962,32 @@ def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
     of known chunks, and whether the text is one word alone.
 
     Only whitespace chunks outside the dictionary are looked at (a set difference, or
-    its compiled equivalent, which makes no string per chunk), so the cost per document
-    is one pass over its characters; the verdict on each
-    unknown word is cached across documents (:func:`_candidates`).
+    its compiled equivalent, ``cleaner._fast.typo_words``, which makes a string only for
+    each unknown word it keeps), so the cost per document is one pass over its
+    characters; the verdict on each unknown word is cached across documents
+    (:func:`_candidates`).
     """
     f = fast()
     if f is not None:
-        # the same counts and chunks as below, without a str per chunk
-        n_parts, n_chunks, rest = f.unknown_chunks(text, _protected_table())
+        # the same counts and words as below, in one pass
+        n_parts, n_chunks, n_rest, cores = f.typo_words(text, _protected_table(), MIN_LEN, MAX_LEN)
+        if not n_rest:
+            return [], 1.0, False
+        share = 1.0 - n_rest / n_chunks
+        if n_chunks >= 20 and share < MIN_KNOWN_SHARE:
+            return [], share, False
     else:
         parts = text.split()
         chunks = set(parts)
         rest = chunks - lx.protected
         n_parts, n_chunks = len(parts), len(chunks)
-    if not rest:
-        return [], 1.0, False
-    share = 1.0 - len(rest) / n_chunks
-    if n_chunks >= 20 and share < MIN_KNOWN_SHARE:
-        return [], share, False  # mostly unknown chunks: not English (or not prose); skip the lookups
-    # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
-    cores = set(_CHUNKS.findall("\n" + "\n".join(rest) + "\n")) - lx.protected
+        if not rest:
+            return [], 1.0, False
+        share = 1.0 - len(rest) / n_chunks
+        if n_chunks >= 20 and share < MIN_KNOWN_SHARE:
+            return [], share, False  # mostly unknown chunks: not English (or not prose); skip the lookups
+        # One regex call over the leftover chunks joined by newlines (no Python loop per chunk).
+        cores = set(_CHUNKS.findall("\n" + "\n".join(rest) + "\n")) - lx.protected
     if n_parts == 1:
         return list(cores), share, True  # a word alone: two-edit fixes are open to it (decide)
     return [w for w in cores if _candidates(w) is not None], share, False
@@ -1007,15 +1082,17 @@ def fix_typos(text: str, log: list[Edit] | None = None, *, lang: str | None = No
         verdict = _decide_cached.get((word, left, right, alone), _UNKNOWN)
         if verdict is None:
             continue  # known: nothing to fix here, whatever the document
-        # The document's own guards before a verdict not yet known: they cost a few
-        # str.find and one small regex, a new verdict ~0.4 ms (context, two-edit rival);
-        # on the dev set they turn away 6 in 10 of the words that have a verdict.
+        # The document's own guards before a verdict not yet known: they cost a small
+        # regex and a few str.find, a new verdict ~0.4 ms (context, two-edit rival); on the
+        # dev set they turn away 6 in 10 of the words that have a verdict.  Cheapest and
+        # most often failed first: the neighbourhood (most refusals), then the line, then
+        # scans of the whole text.
+        if not _local_english(lx, text, start, end, typos) or _line_is_code(text, start, end):
+            continue
         if _first_occurrence(text, word, end) != -1:
             continue  # repeated
         if _first_occurrence(text, word.capitalize()) != -1 or _first_occurrence(text, word.upper()) != -1:
             continue  # the document also writes it capitalised: a name or a term
-        if _line_is_code(text, start, end) or not _local_english(lx, text, start, end, typos):
-            continue
         if verdict is _UNKNOWN:
             verdict = _decide_cached(word, left, right, alone)
             if verdict is None:
