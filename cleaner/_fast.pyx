@@ -3,15 +3,20 @@
 compiler is there; without them every caller runs the same computation in Python and
 numpy, with the same results, which the tests check).
 
-- :func:`block_counts` and :func:`context`: ``page_furniture``'s per-block counts
-  (words, stopwords, digits, capitals, commas) and its context features (stages 2 and 3).
-- :func:`unknown_chunks`: the typo fixer's ``set(text.split()) - known``, without a
-  string per chunk.
+- ``page_furniture``: :func:`open_lines` (the lines that may be hard-wrapped prose),
+  :func:`block_counts` (per-block words, stopwords, digits, capitals, commas),
+  :func:`nav_flags`, :func:`dup_flags` and :func:`stage1` (the stage-1 feature matrix;
+  numpy takes its logarithms) and :func:`context` (the context features of stages 2 and
+  3); the matrix products stay numpy's.
+- :func:`file_hits`: the trigger index's Aho-Corasick hits filed under their blocks.
 - :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
 - :class:`StopTable`: a set of words as a hash table over code points, asked about a
   slice of a text without making a string of it.
+- The typo fixer: :func:`typo_words` (a text's unknown words in one pass, against a
+  :class:`LowerWordSet` of the known words) and :class:`DeletionIndex` (the one-edit
+  neighbours, the two-edit rival and the derivation rules of an unknown word).
 """
 import sys
 from array import array
@@ -635,112 +640,6 @@ def file_hits(list hits, list starts, list owners, tuple sids):
         free(st)
         free(flags)
     return out
-
-
-cdef inline bint _split_space(Py_UCS4 c) noexcept:
-    # whitespace as str.split() sees it (NUL is not)
-    if c < 128:
-        return c != 0 and _ASCII_SPACE[c]
-    return Py_UNICODE_ISSPACE(c)
-
-
-cdef list _unknown(char_t *s, Py_ssize_t n, str text, StopTable known, Py_ssize_t *counts):
-    """Distinct whitespace chunks of ``s`` not in ``known`` (in order of first
-    occurrence), the number of chunks and of distinct chunks into ``counts``."""
-    cdef Py_ssize_t cap = 256, used = 0, i = 0, a, slot, j, k, nparts = 0, m
-    cdef uint64_t h, mask
-    cdef Py_ssize_t *offs = <Py_ssize_t *>malloc(cap * sizeof(Py_ssize_t))
-    cdef Py_ssize_t *lens = <Py_ssize_t *>malloc(cap * sizeof(Py_ssize_t))
-    cdef uint64_t *hs = <uint64_t *>malloc(cap * sizeof(uint64_t))
-    cdef Py_ssize_t *noffs
-    cdef Py_ssize_t *nlens
-    cdef uint64_t *nhs
-    cdef list rest = []
-    cdef bint found
-    if not offs or not lens or not hs:
-        free(offs); free(lens); free(hs)
-        raise MemoryError()
-    try:
-        for j in range(cap):
-            offs[j] = -1
-        while True:
-            while i < n and _split_space(s[i]):
-                i += 1
-            if i >= n:
-                break
-            a = i
-            while i < n and not _split_space(s[i]):
-                i += 1
-            nparts += 1
-            m = i - a
-            h = _hash(&s[a], m)
-            mask = cap - 1
-            slot = h & mask
-            found = False
-            while offs[slot] != -1:
-                if hs[slot] == h and lens[slot] == m:
-                    for k in range(m):
-                        if s[offs[slot] + k] != s[a + k]:
-                            break
-                    else:
-                        found = True
-                        break
-                slot = (slot + 1) & mask
-            if found:
-                continue
-            offs[slot] = a
-            lens[slot] = m
-            hs[slot] = h
-            used += 1
-            if m > known.maxlen or not known.has_hashed(&s[a], m, h):
-                rest.append(text[a:i])
-            if used * 2 > cap:  # grow: rehash into a table twice as large
-                noffs = <Py_ssize_t *>malloc(2 * cap * sizeof(Py_ssize_t))
-                nlens = <Py_ssize_t *>malloc(2 * cap * sizeof(Py_ssize_t))
-                nhs = <uint64_t *>malloc(2 * cap * sizeof(uint64_t))
-                if not noffs or not nlens or not nhs:
-                    free(noffs); free(nlens); free(nhs)
-                    raise MemoryError()
-                for j in range(2 * cap):
-                    noffs[j] = -1
-                for j in range(cap):
-                    if offs[j] != -1:
-                        slot = hs[j] & (2 * cap - 1)
-                        while noffs[slot] != -1:
-                            slot = (slot + 1) & (2 * cap - 1)
-                        noffs[slot] = offs[j]
-                        nlens[slot] = lens[j]
-                        nhs[slot] = hs[j]
-                free(offs); free(lens); free(hs)
-                offs, lens, hs = noffs, nlens, nhs
-                cap *= 2
-    finally:
-        free(offs); free(lens); free(hs)
-    counts[0] = nparts
-    counts[1] = used
-    return rest
-
-
-def unknown_chunks(str text, StopTable known):
-    """``(chunks, distinct chunks, [distinct chunks not in known])`` of ``text`` split
-    at whitespace as ``str.split()`` splits it; the unknown ones in order of first
-    occurrence.  The same as ``len(text.split())``, ``len(set(text.split()))`` and
-    ``set(text.split()) - known`` without making a string per chunk.
-
-    >>> unknown_chunks("the cat  sat on the mat, the end", StopTable({"the", "cat", "on"}))
-    (8, 6, ['sat', 'mat,', 'end'])
-    """
-    cdef Py_ssize_t counts[2]
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
-    cdef int kind = PyUnicode_KIND(text)
-    cdef list rest
-    if kind == 1:
-        rest = _unknown(<uint8_t *>PyUnicode_DATA(text), n, text, known, counts)
-    elif kind == 2:
-        rest = _unknown(<uint16_t *>PyUnicode_DATA(text), n, text, known, counts)
-    else:
-        rest = _unknown(<uint32_t *>PyUnicode_DATA(text), n, text, known, counts)
-    return counts[0], counts[1], rest
 
 
 # ---------------------------------------------------------------- whitespace fixers

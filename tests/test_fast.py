@@ -303,28 +303,7 @@ def test_compiled_context_gives_the_same_doubles(rows, gap):
 # ---------------------------------------------------------------- the typo fixer's scan
 from cleaner.normalisers import typos as T  # noqa: E402
 
-_WORDS = st.sampled_from(["the", "cat", "lauch", "oppostion", "The", "CAT", "na\u00efve", "\u0416\u0436",
-                          "\u4e2d\u6587", "\U0001f600", "x", "mat,", "(the", "end."])
 _SPACES = st.sampled_from([" ", "  ", "\n", "\t", "\x00", "\xa0", "\u3000", "\u2028", "\x1c", "\r\n", "\x0b"])
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(_WORDS, _SPACES), max_size=40),
-       st.frozensets(st.sampled_from(["the", "cat", "The", "x", "end.", "\u0416\u0436", "na\u00efve"])))
-def test_unknown_chunks_is_the_set_difference(pairs, known):
-    text = "".join(w + s for w, s in pairs)
-    n_parts, n_chunks, rest = FAST.unknown_chunks(text, FAST.StopTable(known))
-    parts = text.split()  # NUL is not whitespace for str.split: "the\x00cat" is one chunk
-    assert (n_parts, n_chunks) == (len(parts), len(set(parts)))
-    assert len(rest) == len(set(rest)) and set(rest) == set(parts) - known
-    assert rest == sorted(rest, key=text.split().index)  # in order of first occurrence
-
-
-def test_unknown_chunks_on_a_large_text_grows_its_table():
-    words = [f"w{i}x" for i in range(5000)]
-    text = " ".join(words + words[:100])
-    n_parts, n_chunks, rest = FAST.unknown_chunks(text, FAST.StopTable(frozenset(words[::2])))
-    assert (n_parts, n_chunks) == (5100, 5000) and rest == words[1::2]
 
 
 def test_typo_fixer_gives_the_same_edits_with_and_without_the_compiled_scan():
