@@ -345,7 +345,8 @@ def _neighbours1(lx: _Lexicon, word: str) -> dict[str, str]:
     ('insertion', 'substitution', None)
 
     With the compiled loops the same dict, in the same order, comes from
-    :func:`_fast_candidate_index` (no string per deletion).
+    :func:`_fast_candidate_index` (no string per deletion), built from :func:`lexicon`'s
+    words (``lx`` is then not read).
     """
     if fast() is not None:
         return _fast_candidate_index().neighbours1(word)
@@ -399,7 +400,8 @@ def _rival2(lx: _Lexicon, word: str) -> tuple[str, float] | None:
     >>> _rival2(lexicon(), "whont")[0]
     'what'
 
-    With the compiled loops the same answer comes from :func:`_fast_common_index`.
+    With the compiled loops the same answer comes from :func:`_fast_common_index`, built
+    from :func:`lexicon`'s words (``lx`` is then not read).
     """
     if fast() is not None:
         return _fast_common_index().rival2(word)
@@ -464,7 +466,8 @@ def _derived(lx: _Lexicon, word: str) -> str | None:
     True
 
     With the compiled loops the same answer comes from :func:`_fast_dictionary` (no
-    string per stem, prefix or split tried).
+    string per stem, prefix or split tried), built from :func:`lexicon`'s words (``lx`` is
+    then not read).
     """
     if fast() is not None:
         return _fast_dictionary().derived(word, _SUFFIXES, _PREFIXES)
