@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, NamedTuple
 
+from ._compiled import fast
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
@@ -203,8 +205,6 @@ class Result:
 
 
 _tuple_new = tuple.__new__
-
-from ._compiled import fast
 
 
 def _block_list(text: str) -> list[Block]:

@@ -549,8 +549,8 @@ class PageFurniture(BaseDetector):
         if f is not None:  # the same numbers, in one compiled pass (cleaner._fast.context)
             X = np.empty((len(STAGE2), m))
             f.context(np.ascontiguousarray(z), pr, np.ascontiguousarray(pg.stop, dtype=np.float64),
-                                    pg.heading.view(np.uint8), np.ascontiguousarray(pg.chars, dtype=np.int64),
-                                    pg.endp.view(np.uint8), self.max_gap_blocks, self.length_low, edge, X)
+                      pg.heading.view(np.uint8), np.ascontiguousarray(pg.chars, dtype=np.int64),
+                      pg.endp.view(np.uint8), self.max_gap_blocks, self.length_low, edge, X)
             return X
         likely = z >= 0.0
         # runs of likely content, with at most max_gap_blocks other blocks inside

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import regex
 
+from .._compiled import fast
 from ..document import Edit
 from ._log import sub_logged
-
-from .._compiled import fast
 
 
 def _lut(*ranges: tuple[int, int]) -> bytes:
