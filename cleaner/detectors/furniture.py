@@ -605,14 +605,19 @@ class PageFurniture(BaseDetector):
 
     def _score2(self, pg: "_Page", X1: np.ndarray) -> None:
         """Stages 1 to 3: the block score, then two logistic regressions over the
-        context features of the stage before (``STAGE2``); a block scored below
-        ``min_score`` by stage 3 is furniture, and a short link, menu, URL or notice
-        line below ``link_min_score``."""
+        context features of the stage before (``STAGE2``); :meth:`_decide` reads the
+        stage-3 scores."""
         _, w2, w3 = _weight_arrays()
         pg.z1 = z1 = self._score1(X1)
         z2 = np.clip(_dot(w2, self._context(pg, z1)), -_ZCLIP, _ZCLIP)
         pg.x3 = X3 = self._context(pg, z2)
-        pg.z3 = z3 = _dot(w3, X3)
+        pg.z3 = _dot(w3, X3)
+
+    def _decide(self, pg: "_Page") -> None:
+        """The decision on the stage-3 scores: a block is kept when its score is at least
+        ``min_score``, and a short link, menu, URL or notice line when it is at least
+        ``link_min_score``."""
+        z3 = pg.z3
         cue = (pg.chars < self.length_low) & (pg.nav | pg.menu | pg.cue | (pg.urls * 3 >= np.maximum(pg.words, 1)))
         pg.keep = (z3 >= self.min_score) & ~(cue & (z3 < self.link_min_score))
 
@@ -731,15 +736,17 @@ class PageFurniture(BaseDetector):
             # recipe's list): precision first, it is left alone
             return None
         self._score2(pg, X1)
+        if not bool((pg.z3 < self.clear_score).any()):
+            # nothing here is clearly furniture (a cleaned page, a page of text): the
+            # doubtful blocks stay.  This also makes a second pass over the output
+            # find nothing in most pages.  (Asked before the decision below, which
+            # it does not depend on: most pages stop here.)
+            return None
+        self._decide(pg)
         self._fill(pg)
         self._repeats(doc, pg)
         if not pg.keep.any():
             return None  # never empty a page: nothing here looks like its content
-        if not bool((pg.z3 < self.clear_score).any()):
-            # nothing here is clearly furniture (a cleaned page, a page of text): the
-            # doubtful blocks stay.  This also makes a second pass over the output
-            # find nothing in most pages
-            return None
         return pg, cjk
 
     def classify(self, doc: Document) -> list[_Para]:
