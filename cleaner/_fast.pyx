@@ -6,8 +6,8 @@ numpy, with the same results, which the tests check).
 - ``page_furniture``: :func:`open_lines` (the lines that may be hard-wrapped prose),
   :func:`block_counts` (per-block words, stopwords, digits, capitals, commas),
   :func:`nav_flags`, :func:`dup_flags` and :func:`stage1` (the stage-1 feature matrix;
-  numpy takes its logarithms) and :func:`context` (the context features of stages 2 and
-  3); the matrix products stay numpy's.
+  numpy takes its logarithms), :func:`context` (the context features of stages 2 and
+  3) and :func:`reasons` (the span reasons); the matrix products stay numpy's.
 - :func:`file_hits`: the trigger index's Aho-Corasick hits filed under their blocks.
 - :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
   checks and their space collapsing (without an edit log).
@@ -574,6 +574,128 @@ def stage1(tuple counts, list starts, list ends, const double[::1] seps, const d
             X[24, i] = (1.0 if (nav[i + 1] or menu[i + 1] or urls[i + 1] > 0.0) else 0.0) if i + 1 < m else 1.0
     finally:
         free(acc)
+
+
+# ---------------------------------------------------------------- page_furniture reasons
+cdef extern from "Python.h":
+    char *PyOS_double_to_string(double val, char format_code, int precision, int flags, int *ptype) except NULL
+    void PyMem_Free(void *p)
+
+cdef extern from "stdio.h":
+    int snprintf(char *buf, size_t size, const char *fmt, ...) nogil
+
+
+cdef struct _Buf:  # an ASCII reason being written.  Every reason fits: about 200
+    char data[4096]  # characters of words, five integers and five floats (each of at
+    Py_ssize_t n     # most 313 characters, even a double near 1e308 written "%.2f")
+
+
+cdef inline void _put(_Buf *b, const char *s) noexcept:
+    cdef Py_ssize_t k = 0
+    while s[k] != 0 and b.n < 4095:
+        b.data[b.n] = s[k]
+        b.n += 1
+        k += 1
+
+
+cdef inline void _put_int(_Buf *b, long long v) noexcept:
+    cdef char tmp[32]
+    snprintf(tmp, 32, "%lld", v)
+    _put(b, tmp)
+
+
+cdef inline void _put_float(_Buf *b, double v, int prec) except *:
+    # Python's own formatting (what "%.{prec}f" % v calls): the same digits
+    cdef char *s = PyOS_double_to_string(v, b'f', prec, 0, NULL)
+    _put(b, s)
+    PyMem_Free(s)
+
+
+def reasons(list idx, list first, list last, dict repeats, const long long[::1] chars, const double[::1] words,
+            const unsigned char[::1] nav, const double[::1] urls, const double[::1] seps,
+            const unsigned char[::1] cue, const double[::1] density, const double[::1] title,
+            const double[::1] digits, const double[::1] zp1, const double[::1] zn1, const double[::1] inside,
+            const double[::1] p1, const double[::1] p3, long long length_low, bint cjk):
+    """The span reason of each block of ``idx`` (page_furniture's ``_reasons``): the
+    features that fired and the scores, written into one buffer per block (the numbers
+    by Python's own float formatting: the same strings).  ``zp1``/``zn1``/``inside`` are
+    rows of the stage-3 context matrix, ``p1``/``p3`` the stage-1 and stage-3
+    probabilities.
+
+    >>> import numpy as np
+    >>> one = lambda v, t=np.float64: np.array([v], dtype=t)
+    >>> reasons([0], [0], [1], {}, one(12, np.int64), one(2.0), one(1, np.uint8), one(0.0), one(0.0),
+    ...         one(0, np.uint8), one(0.0), one(1.0), one(0.0), one(-1.0), one(0.5), one(0.0),
+    ...         one(0.25), one(0.125), 70, False)
+    ['page furniture block of 2 lines: link word; short (12 chars); next to boilerplate; outside the main text; score 0.12 (block alone 0.25)']
+    """
+    cdef Py_ssize_t i, m = chars.shape[0], n
+    cdef double w
+    cdef bint zp, zn
+    cdef list out = []
+    cdef _Buf b
+    for o in idx:
+        i = o
+        if i < 0 or i >= m:
+            raise IndexError("block index out of range")
+        b.n = 0
+        n = <Py_ssize_t>last[i] - <Py_ssize_t>first[i] + 1
+        if n == 1:
+            _put(&b, "page furniture block: ")
+        else:
+            _put(&b, "page furniture block of ")
+            _put_int(&b, n)
+            _put(&b, " lines: ")
+        if repeats and i in repeats:
+            _put(&b, "repeats block ")
+            _put_int(&b, <long long>repeats[i] + 1)
+            out.append(b.data[:b.n].decode("ascii"))
+            continue
+        # each feature that fired, then "; " (the last part, the scores, ends the reason)
+        if nav[i]:
+            _put(&b, "link word; ")
+        w = words[i]
+        if urls[i] != 0.0:
+            _put_int(&b, <long long>urls[i])
+            _put(&b, " URLs in ")
+            _put_int(&b, <long long>w)
+            _put(&b, " words; ")
+        if seps[i] >= 2.0:
+            _put_int(&b, <long long>seps[i])
+            _put(&b, " menu separators; ")
+        if cue[i]:
+            _put(&b, "notice cue; ")
+        if chars[i] < length_low:
+            _put(&b, "short (")
+            _put_int(&b, chars[i])
+            _put(&b, " chars); ")
+        elif density[i] < 0.3 and w >= 3.0:
+            _put(&b, "stopwords ")
+            _put_float(&b, 100.0 * density[i], 0)
+            _put(&b, "%; ")
+        if title[i] > 0.7 and w > 2.0 and not cjk:
+            _put(&b, "title case ")
+            _put_float(&b, 100.0 * title[i], 0)
+            _put(&b, "%; ")
+        if digits[i] > 0.3:
+            _put(&b, "digits ")
+            _put_float(&b, 100.0 * digits[i], 0)
+            _put(&b, "%; ")
+        zp = zp1[i] < 0.0
+        zn = zn1[i] < 0.0
+        if zp and zn:
+            _put(&b, "between boilerplate; ")
+        elif zp or zn:
+            _put(&b, "next to boilerplate; ")
+        if inside[i] == 0.0:
+            _put(&b, "outside the main text; ")
+        _put(&b, "score ")
+        _put_float(&b, p3[i], 2)
+        _put(&b, " (block alone ")
+        _put_float(&b, p1[i], 2)
+        _put(&b, ")")
+        out.append(b.data[:b.n].decode("ascii"))
+    return out
 
 
 # ---------------------------------------------------------------- trigger hits -> blocks

@@ -202,6 +202,94 @@ def test_compiled_stage1_is_the_numpy_matrix_on_random_pages(text, lang):
     _assert_same_stage1(text, lang)
 
 
+def _quality_pages() -> list[str]:
+    out = []
+    for path in sorted(glob.glob(os.path.join(HERE, "fixtures", "quality", "*_*.txt"))):
+        with open(path, encoding="utf-8") as f:  # the quality gate's pages, labels stripped
+            out.append("".join(line[2:] for line in f))
+    return out
+
+
+QUALITY_PAGES = _quality_pages()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(QUALITY_PAGES), st.lists(st.tuples(st.integers(0, 60), _LINES), max_size=12),
+       st.integers(0, 60))
+def test_compiled_reasons_are_the_python_strings_on_random_pages(page, inserts, dup):
+    # every span (offsets and reason) of the detector, compiled reasons against Python's:
+    # real pages (seven languages, one of them Chinese, one Japanese) with random lines
+    # put in, and one of their long lines repeated (the "repeats block" reason)
+    lines = page.split("\n")
+    for at, line in inserts:
+        lines.insert(at % (len(lines) + 1), line)
+    long_ = [x for x in lines if len(x) > 150]
+    if long_:
+        lines.insert(dup % (len(lines) + 1), long_[dup % len(long_)])
+    text = "\n".join(lines)
+    got = list(DET.detect(Document(text, {})))
+    with python_paths():
+        want = list(DET.detect(Document(text, {})))
+    assert got == want
+
+
+def test_compiled_reasons_cover_every_kind_of_reason():
+    # the pages of the test above give spans with each part of a reason
+    parts = set()
+    for page in QUALITY_PAGES:
+        lines = page.split("\n")
+        long_ = max(lines, key=len)
+        text = "\n".join(lines[:-3] + [long_, "Visit http://example.com or www.example.org and http://b.org",
+                                         "Home | News | Sport | Contact", "1 2 3 4 5 6"] + lines[-3:])
+        for s in DET.detect(Document(text, {})):
+            parts.update(p.split(" ")[1] if p[0].isdigit() else p.split(" ")[0]
+                         for p in s.reason.split(": ", 1)[1].split("; "))
+    assert {"link", "short", "between", "next", "outside", "score", "repeats", "notice", "title", "menu", "URLs",
+            "digits", "stopwords"} <= parts, parts
+
+
+_COUNT = st.integers(0, 10**6).map(float)
+_RATIO = st.one_of(st.floats(allow_nan=True, allow_infinity=False), st.floats(0, 1), st.sampled_from([0.3, 0.7, -0.0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 400), _COUNT, st.booleans(), _COUNT, _COUNT, st.booleans(), _RATIO,
+                          _RATIO, _RATIO, st.floats(-1e300, 1e300), st.floats(-1e300, 1e300), st.booleans(),
+                          st.floats(-50, 50), st.floats(-50, 50), st.integers(1, 5)), min_size=1, max_size=12),
+       st.booleans(), st.data())
+def test_compiled_reasons_are_the_python_strings_for_any_numbers(rows, cjk, data):
+    # odd values too: NaN and huge ratios, -0.0, scores that round at the last digit
+    m = len(rows)
+    cols = list(zip(*rows))
+    last = np.cumsum(cols[14]).tolist()
+    first = [a - n + 1 for a, n in zip(last, cols[14])]
+    pg = F._Page(first, last)
+    pg.chars = np.array(cols[0], dtype=np.int64)
+    pg.words, pg.urls, pg.seps = (np.array(cols[k]) for k in (1, 3, 4))
+    pg.nav, pg.cue = np.array(cols[2], dtype=bool), np.array(cols[5], dtype=bool)
+    pg.density, pg.title, pg.digits = (np.array(cols[k]) for k in (6, 7, 8))
+    pg.x3 = np.zeros((len(F.STAGE2), m))
+    pg.x3[2], pg.x3[3], pg.x3[9] = cols[9], cols[10], cols[11]
+    pg.z1, pg.z3 = np.array(cols[12]), np.array(cols[13])
+    idx = data.draw(st.lists(st.integers(0, m - 1), unique=True).map(sorted))
+    pg.repeats = {i: data.draw(st.integers(0, 10**6)) for i in idx if data.draw(st.booleans())}
+    got = DET._reasons(pg, idx, cjk)
+    with python_paths():
+        want = DET._reasons(pg, idx, cjk)
+    assert got == want
+
+
+def test_compiled_reasons_refuse_blocks_out_of_range():
+    one = lambda v, t=np.float64: np.array([v], dtype=t)  # noqa: E731
+    args = ([0], [0], {}, one(12, np.int64), one(2.0), one(1, np.uint8), one(0.0), one(0.0), one(0, np.uint8),
+            one(0.0), one(1.0), one(0.0), one(-1.0), one(0.5), one(0.0), one(0.25), one(0.125), 70, False)
+    assert FAST.reasons([0], *args)[0].startswith("page furniture block: link word; short (12 chars)")
+    with pytest.raises(IndexError):
+        FAST.reasons([1], *args)
+    with pytest.raises(IndexError):
+        FAST.reasons([-1], *args)
+
+
 def test_nav_and_dup_flags_refuse_arrays_of_other_lengths():
     one = np.zeros(1, np.int64)
     with pytest.raises(ValueError):
