@@ -140,6 +140,17 @@ def test_link_farm_menu_run_needs_navigation_word():
     assert spans("link_farm", listy) == []
 
 
+def test_link_farm_menu_run_with_a_line_of_ideographic_spaces():
+    # A line of U+3000 only (common in Chinese and Japanese pages) is a block, but it
+    # strips to nothing: it used to raise IndexError, and the record was rejected.
+    body = "x" * 120
+    menu = "Home\nNews\nSport\nCulture\nTravel\n\u3000\n" + body + "\n\u3000\u3000\nHome"
+    assert [s[0] for s in spans("link_farm", menu)] == ["Home", "News", "Sport", "Culture", "Travel"]
+    import cleaner
+
+    assert cleaner.clean(menu).strip().endswith(body + "\n\u3000\u3000\nHome")
+
+
 # --------------------------------------------------------------- registry & data
 def test_every_default_detector_is_registered_and_documented():
     avail = registry.available()

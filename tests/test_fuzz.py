@@ -131,7 +131,11 @@ DETECTORS = _detectors()
 TEXT = st.one_of(
     st.text(max_size=300),
     st.lists(st.sampled_from(["| | |", "Copyright 2024 Foo.", "Home", "News", "Read more", "http://a.com", "©",
-                              "We use cookies.", "All rights reserved", "", " ", "a" * 50, "Related articles"]),
+                              "We use cookies.", "All rights reserved", "", " ", "a" * 50, "Related articles",
+                              # lines of spaces that are not " " or "\t" are blocks (Document.blocks)
+                              "\u3000", "\u1680 \u3000", "\u3000Home", "Sport", "Contact",
+                              "The council voted on Tuesday to raise the budget for the schools of the city, "
+                              "and the mayor agreed after a long debate."]),
              max_size=20).map("\n".join),
 )
 

@@ -169,7 +169,8 @@ class LinkFarm(BaseDetector):
                     if k >= 0:
                         t = blocks[k].text.strip()
                         ok = (
-                            len(t) <= 30
+                            # a line of other spaces only ("\u3000") is a block, but no item
+                            0 < len(t) <= 30
                             and _words(t) <= self.menu_item_words
                             and t[-1] not in _END_PUNCT
                             and not any(map(str.isdigit, t))
