@@ -246,8 +246,7 @@ class Pipeline:
         return spans
 
     def _fixed_point(
-        self, text: str, meta: Any, raw: list[Span], spans: list[Span], lang: Any = None,
-        memo: dict[Any, Any] | None = None,
+        self, text: str, meta: Any, raw: list[Span], spans: list[Span], memo: dict[Any, Any] | None = None,
     ) -> tuple[list[Span], list[Span]]:
         """Delete mode: run the detectors again on the kept text until they find nothing
         more (at most ``MAX_PASSES`` passes in all), so that ``clean(clean(x)) ==
@@ -268,9 +267,11 @@ class Pipeline:
             kept = "".join(text[a:b] for a, b in pieces)
             if not kept.strip():
                 break
-            # the language of the first pass is kept: the kept text is its main part
-            # ... and so is the detectors' memo (Document.memo)
-            found = self.detect(Document(kept, meta, _lang=lang, _memo=memo), dets)
+            # The kept text's own language (unless the record declares one): the one
+            # clean(kept) would detect.  Keeping the first pass's made clean(clean(x))
+            # differ from clean(x) when removing lines changed the language of the
+            # longest lines.  The detectors' memo (Document.memo) is kept.
+            found = self.detect(Document(kept, meta, _memo=memo), dets)
             if not found:
                 break
             starts: list[int] = []
@@ -311,7 +312,7 @@ class Pipeline:
         spans = merge_spans(raw, len(text))
         if mode == "delete":
             if spans:
-                raw, spans = self._fixed_point(text, meta, raw, spans, doc._lang, doc.memo)
+                raw, spans = self._fixed_point(text, meta, raw, spans, doc.memo)
             out = apply_spans(text, spans)
         else:
             out = text

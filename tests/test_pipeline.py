@@ -176,6 +176,37 @@ def test_fixed_point_passes_share_one_memo_and_see_the_kept_text():
     assert det.counts == [0, 1]  # a new call starts with a new memo
 
 
+def test_later_passes_detect_the_kept_texts_own_language():
+    # Found by fuzzing: English junk lines around one Japanese sentence.  The first pass
+    # reads the page as English; once the junk has gone the kept text is Japanese, and
+    # clean(clean(x)) read it so.  The later passes now use the kept text's language.
+    text = ("\t\n\nß\n\nShare\n\na\n\n-\n\nAbout us\n\nﬁ\n\nteh goverment decison was definately wrong\n\n"
+            "»\n\nTags: a, b\n\na\n\n\u1680\n\n-\n\nRelated Links\n\na\n\n| | |\n\nRelated Links\n\n"
+            "東京都は、新しい計画を発表しました。住民の意見を聞いて決めるということです。これは長い文章の例です。\n\n\u3000Home")
+    once = cleaner.clean(text)
+    assert "東京都は、新しい計画を発表しました。" in once
+    assert cleaner.clean(once) == once
+    langs = []
+
+    class Probe:  # drops a first line starting "DROP", and notes the language it saw
+        name = "lang_probe"
+
+        def detect(self, doc):
+            langs.append(doc.lang)
+            b = doc.blocks[0]
+            if b.text.startswith("DROP"):
+                yield Span(b.start, b.end, self.name, "first line")
+
+    pipe = Pipeline(PipelineConfig.from_dict({"normalisers": {"typos": False}}), detectors=[Probe()])
+    en = "DROP The council voted on Tuesday to raise the budget for the schools of the city, and the mayor said it was a fair deal."
+    ja = "東京都は、新しい計画を発表しました。住民の意見を聞いて決めるということです。"
+    assert pipe.clean(en + "\n" + ja + "\n").text == ja + "\n"
+    assert langs == ["en", "ja"]
+    langs.clear()
+    pipe.clean(cleaner.Document(en + "\n" + ja + "\n", {"lang": "de"}))
+    assert langs == ["de", "de"]  # a declared language holds in every pass
+
+
 def test_line_local_detectors_are_not_asked_again_when_every_span_is_whole_lines():
     calls = []
 
