@@ -32,10 +32,14 @@ PROSE = [
     "Der Ausschuss hat am Montag seinen Bericht vorgelegt.",
     "Le gouvernement a annoncé une nouvelle loi mardi soir à Paris.",
     "政府は月曜日に報告書を公表した。",
+    "東京都は、新しい計画を発表しました。住民の意見を聞いて決めるということです。これは長い文章の例です。",
 ]
+# Short junk in other scripts and lines of other spaces: pages of these around one
+# sentence once changed language when cleaned (test_pipeline.py)
+JUNK = ["ß", "ﬁ", "İ", "ΑΣ", "\u3000", "\u3000Home", "Home\u3000", "\u1680", "1 2 3", "Tags: a, b", "»"]
 ODD = st.text(alphabet=st.sampled_from(list("ab |.*-©\u00a0\u200b\t\r\u2028é\x00\x1b\u0301") + ["\n"]), max_size=40)
-LINE = st.one_of(st.sampled_from(BOILER), st.sampled_from(PROSE), ODD, st.text(max_size=30))
-DOC = st.lists(LINE, max_size=14).flatmap(
+LINE = st.one_of(st.sampled_from(BOILER), st.sampled_from(PROSE), st.sampled_from(JUNK), ODD, st.text(max_size=30))
+DOC = st.lists(LINE, max_size=24).flatmap(
     lambda ls: st.lists(st.sampled_from(["\n", "\n\n", " \n", "\r\n"]), min_size=len(ls), max_size=len(ls)).map(
         lambda seps: "".join(a + b for a, b in zip(ls, seps))
     )
