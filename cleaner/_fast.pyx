@@ -12,6 +12,8 @@ numpy, with the same results, which the tests check).
 - :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
+- The language identifier: :func:`sample` (the longest lines) and :class:`AsciiWordSet`
+  (its English check on ASCII samples, without a string made per word).
 - :class:`StopTable`: a set of words as a hash table over code points, asked about a
   slice of a text without making a string of it.
 - The typo fixer: :func:`typo_words` (a text's unknown words in one pass, against a
@@ -25,7 +27,7 @@ from cpython.array cimport array as carray, clone
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, \
     PyUnicode_FromKindAndData, PyUnicode_READ_CHAR
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport calloc, free, malloc
+from libc.stdlib cimport calloc, free, malloc, qsort
 from libc.string cimport memcmp, memcpy
 
 ctypedef fused char_t:  # the three widths of a str (PEP 393)
@@ -574,6 +576,145 @@ def stage1(tuple counts, list starts, list ends, const double[::1] seps, const d
             X[24, i] = (1.0 if (nav[i + 1] or menu[i + 1] or urls[i + 1] > 0.0) else 0.0) if i + 1 < m else 1.0
     finally:
         free(acc)
+
+
+# ---------------------------------------------------------------- language id
+cdef struct _Line:
+    Py_ssize_t start, length, index
+
+
+cdef int _longest_first(const void *a, const void *b) noexcept nogil:
+    # by length, longest first; equal lengths in document order (Python's stable
+    # ``sorted(..., reverse=True)``)
+    cdef const _Line *x = <const _Line *>a
+    cdef const _Line *y = <const _Line *>b
+    if x.length != y.length:
+        return -1 if x.length > y.length else 1
+    return -1 if x.index < y.index else (1 if x.index > y.index else 0)
+
+
+cdef int _by_index(const void *a, const void *b) noexcept nogil:
+    cdef const _Line *x = <const _Line *>a
+    cdef const _Line *y = <const _Line *>b
+    return -1 if x.index < y.index else (1 if x.index > y.index else 0)
+
+
+def sample(str text, Py_ssize_t max_chars):
+    """``cleaner.lang.sample``: the longest lines of ``text`` (longest first, equal
+    lengths in document order) until they hold ``max_chars`` characters, joined in
+    document order, cut at ``2 * max_chars``; ``text`` itself when it is no longer than
+    ``max_chars``.  Only the chosen lines are made into strings.
+
+    >>> sample("a\\nbbb\\ncc\\ndddd", 6)
+    'bbb\\ndddd'
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), nl = 1, i, k, a, total = 0, chosen = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef _Line *lines
+    if n <= max_chars:
+        return text
+    for i in range(n):
+        if _read(kind, data, i) == 10:
+            nl += 1
+    lines = <_Line *>malloc(nl * sizeof(_Line))
+    if not lines:
+        raise MemoryError()
+    try:
+        k = 0
+        a = 0
+        for i in range(n + 1):
+            if i == n or _read(kind, data, i) == 10:
+                lines[k].start = a
+                lines[k].length = i - a
+                lines[k].index = k
+                k += 1
+                a = i + 1
+        qsort(lines, nl, sizeof(_Line), _longest_first)
+        while chosen < nl and total < max_chars:
+            total += lines[chosen].length
+            chosen += 1
+        qsort(lines, chosen, sizeof(_Line), _by_index)
+        return "\n".join([text[lines[i].start : lines[i].start + lines[i].length] for i in range(chosen)])[: max_chars * 2]
+    finally:
+        free(lines)
+
+
+cdef inline uint64_t _pack_lower(const uint8_t *s, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    # an ASCII word of at most 12 letters as one key: 5 bits a letter, lowercased
+    cdef uint64_t key = 0
+    cdef Py_ssize_t i
+    for i in range(a, b):
+        key = (key << 5) | ((s[i] | 0x20) - 96)
+    return key
+
+
+cdef class AsciiWordSet:
+    """A small set of lowercase ASCII words of 1 to 12 letters (the English function
+    words of ``cleaner.lang.EN_STOP``), asked about the words of an ASCII text.
+
+    >>> AsciiWordSet(["the", "of"]).count_words("The end OF it, the_end 42x")
+    (7, 3)
+    """
+    cdef uint64_t *keys
+    cdef Py_ssize_t size
+
+    def __cinit__(self, words):
+        cdef Py_ssize_t n = 0
+        cdef bytes bw
+        cdef uint64_t key, h
+        ws = list(words)
+        self.size = 64
+        while self.size < 4 * (len(ws) + 1):
+            self.size *= 2
+        self.keys = <uint64_t *>calloc(self.size, sizeof(uint64_t))
+        if not self.keys:
+            raise MemoryError()
+        for w in ws:
+            if not (isinstance(w, str) and 1 <= len(w) <= 12 and w.isascii() and w.isalpha() and w.islower()):
+                raise ValueError(f"not a lowercase ASCII word of 1-12 letters: {w!r}")
+            bw = w.encode("ascii")
+            key = _pack_lower(<const uint8_t *>bw, 0, len(bw))
+            h = (key * 0x9E3779B97F4A7C15ULL) >> 32
+            while self.keys[h & (self.size - 1)] != 0 and self.keys[h & (self.size - 1)] != key:
+                h += 1
+            self.keys[h & (self.size - 1)] = key
+
+    def __dealloc__(self):
+        free(self.keys)
+
+    cdef inline bint _has(self, uint64_t key) noexcept nogil:
+        cdef uint64_t h = (key * 0x9E3779B97F4A7C15ULL) >> 32, k
+        while True:
+            k = self.keys[h & (self.size - 1)]
+            if k == key:
+                return True
+            if k == 0:
+                return False
+            h += 1
+
+    def count_words(self, str text):
+        """``(words, words in the set)`` of an ASCII ``text``, its words being the runs
+        of letters (``re.findall(r"[^\\W\\d_]+", text.lower())`` on ASCII text); None
+        when ``text`` is not ASCII."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, a, words = 0, hits = 0
+        cdef const uint8_t *s
+        cdef uint8_t c
+        if PyUnicode_KIND(text) != 1 or not text.isascii():
+            return None
+        s = <const uint8_t *>PyUnicode_DATA(text)
+        while i < n:
+            c = s[i] | 0x20
+            if c < 97 or c > 122:
+                i += 1
+                continue
+            a = i
+            while i < n and 97 <= (s[i] | 0x20) <= 122:
+                i += 1
+            words += 1
+            if i - a <= 12 and self._has(_pack_lower(s, a, i)):
+                hits += 1
+        return words, hits
 
 
 # ---------------------------------------------------------------- page_furniture reasons

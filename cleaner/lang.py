@@ -26,6 +26,8 @@ from typing import Any
 
 import regex
 
+from ._compiled import fast
+
 _WORD = regex.compile(r"[^\W\d_]+")
 # The same words for ASCII text, where the stdlib engine agrees with ``regex`` and is
 # about 2.5x faster, and for any sample without a character on which the two engines
@@ -77,6 +79,16 @@ EN_STOP = frozenset(
     "the of and to in a is that for it on was with as by at be this are from or have an not but his they he "
     "which you we has were their will been more all its one about can had who there would".split()
 )
+
+
+
+@lru_cache(maxsize=1)
+def _en_table() -> Any:
+    """:data:`EN_STOP` as the compiled module's ``AsciiWordSet``."""
+    from . import _fast
+
+    return _fast.AsciiWordSet(EN_STOP)
+
 
 #: words of each stoplist the model reads (the most frequent ones)
 TOP_WORDS = 300
@@ -140,9 +152,18 @@ def _model() -> tuple[dict[str, int], Any, tuple[str, ...]]:
 
 
 def sample(text: str, max_chars: int = 1000) -> str:
-    """The longest lines of ``text``, in document order, up to ``max_chars``."""
+    """The longest lines of ``text``, in document order, up to ``max_chars``
+    (``cleaner._fast.sample`` when it is built: the same string, only the chosen lines
+    made into strings).
+
+    >>> sample("a\\nbbb\\ncc\\ndddd", 6)
+    'bbb\\ndddd'
+    """
     if len(text) <= max_chars:
         return text
+    f = fast()
+    if f is not None:
+        return f.sample(text, max_chars)
     lines = text.split("\n")
     lens = list(map(len, lines))
     # longest first; equal lengths keep document order (a reverse sort is stable)
@@ -247,6 +268,14 @@ def detect_language(text: str, max_chars: int = 1000) -> tuple[str, float]:
     """
     s = sample(text, max_chars)
     ascii_ = s.isascii()
+    f = fast()
+    if ascii_ and f is not None:
+        # the English check below, compiled: no string made per word (most samples)
+        n, hits = _en_table().count_words(s)
+        if not n:
+            return "und", 0.0
+        if n >= 20 and hits * 4 >= n:
+            return "en", 0.99
     low = s.lower()
     words = (_WORD_ASCII if ascii_ or _engines_differ().search(low) is None else _WORD).findall(low)
     if not words:

@@ -658,3 +658,47 @@ def test_cleaner_no_compiled_runs_the_cli_on_the_python_paths_with_the_same_outp
         assert f"compiled={flag == '0'}" in r.stderr
         outs[flag] = out.read_bytes()
     assert outs["0"] == outs["1"] and outs["0"]
+
+
+# ---------------------------------------------------------------- language id
+from cleaner import lang as L  # noqa: E402
+
+
+def _python_sample(text: str, max_chars: int) -> str:
+    with python_paths():
+        return L.sample(text, max_chars)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="ab é\t", max_size=30), st.sampled_from(["", "x" * 40, "y" * 40])),
+                max_size=60).map("\n".join), st.integers(0, 200))
+def test_compiled_sample_is_the_python_sample(text, max_chars):
+    # equal lengths (ties in document order), empty lines, a text shorter than max_chars
+    assert FAST.sample(text, max_chars) == _python_sample(text, max_chars)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("the of and TO In aZ_9-'.@[`{\n") + ["abcdefghijklm", "THERE", "\x7f", "would"]),
+                max_size=150).map("".join))
+def test_ascii_word_set_counts_the_regex_words(text):
+    words = L._WORD_ASCII.findall(text.lower())
+    assert L._en_table().count_words(text) == (len(words), sum(w in L.EN_STOP for w in words))
+
+
+def test_ascii_word_set_refuses_other_text_and_words():
+    assert L._en_table().count_words("café") is None
+    assert L._en_table().count_words("the \u0100") is None
+    for bad in ("The", "naïve", "", "a" * 13, "a-b"):
+        with pytest.raises(ValueError):
+            FAST.AsciiWordSet([bad])
+
+
+def test_language_id_is_the_same_with_and_without_the_compiled_paths():
+    texts = list(QUALITY_PAGES) + [p.replace("\n", " ") for p in QUALITY_PAGES] + CASES
+    texts += ["Home\nNews\n" + "The council met on Monday and the mayor said that it was over. " * k for k in range(1, 30)]
+    texts += ["1234 5678", "", "x", "ok ok ok", "Der Rat hat am Montag getagt. " * 40]
+    for text in texts:
+        got = L.detect_language(text)
+        with python_paths():
+            want = L.detect_language(text)
+        assert got == want, text[:80]
