@@ -9,6 +9,7 @@ numpy, with the same results, which the tests check).
   numpy takes its logarithms), :func:`context` (the context features of stages 2 and
   3) and :func:`reasons` (the span reasons); the matrix products stay numpy's.
 - :func:`file_hits`: the trigger index's Aho-Corasick hits filed under their blocks.
+- :func:`menu_flags`: link_farm's lines that may be items of a navigation menu.
 - :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
@@ -24,7 +25,7 @@ import sys
 from array import array
 
 from cpython.array cimport array as carray, clone
-from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, \
+from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, Py_UNICODE_ISDIGIT, \
     PyUnicode_FromKindAndData, PyUnicode_READ_CHAR
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, qsort
@@ -393,6 +394,70 @@ cdef inline bint _has(str chars, Py_UCS4 c):
         if PyUnicode_READ_CHAR(chars, i) == c:
             return True
     return False
+
+
+# ---------------------------------------------------------------- link_farm menu lines
+def menu_flags(list blocks, Py_ssize_t prose_chars, Py_ssize_t max_chars, Py_ssize_t max_words, str end_punct):
+    """link_farm's navigation-menu zones: ``(first, last, flags)``, ``first``/``last`` the
+    first and last block of at least ``prose_chars`` characters (-1, -1 when none) and
+    ``flags[k]`` 1 for a block before ``first`` or after ``last`` that could be a menu
+    item: stripped, 1 to ``max_chars`` characters and at most ``max_words`` words, not
+    ending in one of ``end_punct``, without a digit (``str.isdigit``).  The same as the
+    Python test of ``LinkFarm.detect``; ``blocks`` are ``(start, end, text)`` tuples.
+
+    >>> menu_flags([(0, 4, "Home"), (5, 9, "News"), (10, 20, "x" * 10), (21, 24, "A 1")], 10, 30, 3, ".")
+    (2, 2, b'\\x01\\x01\\x00\\x00')
+    """
+    cdef Py_ssize_t n = len(blocks), k, first = -1, last = -1, a, b, i, words
+    cdef object blk  # a Block (a tuple subclass)
+    cdef str t
+    cdef int kind
+    cdef void *data
+    cdef Py_UCS4 c
+    cdef bint ok, inword
+    cdef bytearray out = bytearray(n)
+    for k in range(n):
+        blk = blocks[k]
+        if <Py_ssize_t>blk[1] - <Py_ssize_t>blk[0] >= prose_chars:
+            first = k
+            break
+    if first < 0:
+        return -1, -1, bytes(out)
+    for k in range(n - 1, first - 1, -1):
+        blk = blocks[k]
+        if <Py_ssize_t>blk[1] - <Py_ssize_t>blk[0] >= prose_chars:
+            last = k
+            break
+    for k in range(n):
+        if first <= k <= last:
+            continue
+        t = blocks[k][2]
+        kind = PyUnicode_KIND(t)
+        data = PyUnicode_DATA(t)
+        a = 0
+        b = PyUnicode_GET_LENGTH(t)
+        while a < b and Py_UNICODE_ISSPACE(_read(kind, data, a)):
+            a += 1
+        while b > a and Py_UNICODE_ISSPACE(_read(kind, data, b - 1)):
+            b -= 1
+        if b == a or b - a > max_chars or _has(end_punct, _read(kind, data, b - 1)):
+            continue
+        ok = True
+        words = 0
+        inword = False
+        for i in range(a, b):
+            c = _read(kind, data, i)
+            if Py_UNICODE_ISDIGIT(c):
+                ok = False
+                break
+            if Py_UNICODE_ISSPACE(c):
+                inword = False
+            elif not inword:
+                inword = True
+                words += 1
+        if ok and words <= max_words:
+            out[k] = 1
+    return first, last, bytes(out)
 
 
 # ---------------------------------------------------------------- page_furniture stage 1

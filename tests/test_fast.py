@@ -702,3 +702,36 @@ def test_language_id_is_the_same_with_and_without_the_compiled_paths():
         with python_paths():
             want = L.detect_language(text)
         assert got == want, text[:80]
+
+
+# ---------------------------------------------------------------- link_farm menus
+from cleaner.detectors.linkfarm import _END_PUNCT_CHARS, _MENU_ITEM_CHARS, LinkFarm  # noqa: E402
+
+_MENU_LINES = st.sampled_from([
+    "Home", "News", " Sport ", "About us", "Contact us now please", "Top 10", "Page ²", "٣ items", "Home.",
+    "Home\u3000", "\u3000", "\u1680 \u3000", "x" * 30, "y" * 31, " " + "z" * 30 + " ", "a b c d", "Events:",
+    "Read “more”", "Ünïcödé", "首页", "新闻 体育", "The council voted on Tuesday to raise the budget for the schools.",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_MENU_LINES, max_size=40).map("\n".join), st.integers(1, 80))
+def test_compiled_menu_flags_are_the_python_test(text, prose):
+    blocks = Document(text).blocks
+    det = LinkFarm()
+    want = det._menu_flags(blocks, prose)
+    assert FAST.menu_flags(blocks, prose, _MENU_ITEM_CHARS, det.menu_item_words, _END_PUNCT_CHARS) == want
+
+
+def test_link_farm_is_the_same_with_and_without_the_compiled_menu_flags():
+    det = LinkFarm()
+    texts = list(QUALITY_PAGES) + CASES
+    texts += ["Home\nNews\nSport\nCulture\nTravel\n" + "x" * 120 + "\nHome\nNews\nSport\nAbout\nContact us"]
+    n = 0
+    for text in texts:
+        got = list(det.detect(Document(text, {})))
+        with python_paths():
+            want = list(det.detect(Document(text, {})))
+        assert got == want
+        n += any("navigation menu run" in s.reason for s in got)
+    assert n >= 1

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import re
+
 import regex
 
 from ..document import Block, Document, Span
 from ..registry import register
+from .._compiled import fast
 from .base import BaseDetector, alternation, candidate_blocks, load_patterns
 
 # A URL or a bare domain.  Bounded repeats keep it linear.
@@ -22,6 +25,9 @@ _TLD_TRIGGERS = tuple(f".{t}" for t in _TLDS)
 # Menu separators: a pipe, bullet, guillemet or slash standing between spaces.
 _MENU_SEP = regex.compile(r"\s[|•·»›>/]\s|\s[|•·»›]$|^[|•·»›]\s")
 _END_PUNCT = frozenset(".!?:;,\"'”’)")
+_END_PUNCT_CHARS = "".join(sorted(_END_PUNCT))
+#: a menu item (in a run of navigation lines) has at most this many characters
+_MENU_ITEM_CHARS = 30
 
 
 def _words(s: str) -> int:
@@ -79,6 +85,28 @@ class LinkFarm(BaseDetector):
         ``url_share`` of its words, cannot be a line of URLs."""
         most = seg.count(".") + seg.count("://")
         return most >= self.url_min and most >= self.url_share * _words(seg)
+
+    def _menu_flags(self, blocks: list[Block], pc: int) -> tuple[int, int, bytes]:
+        """``(first, last, flags)``: the first and last block of at least ``pc``
+        characters (prose), -1 when there is none, and a 1 for each block outside them
+        that could be a menu item (short, few words, no end punctuation, no digit).
+        ``cleaner._fast.menu_flags`` gives the same, compiled."""
+        flags = bytearray(len(blocks))
+        first = next((k for k, b in enumerate(blocks) if b.end - b.start >= pc), -1)
+        if first < 0:
+            return -1, -1, bytes(flags)
+        last = next(k for k in range(len(blocks) - 1, first - 1, -1) if blocks[k].end - blocks[k].start >= pc)
+        for zone in (range(0, first), range(last + 1, len(blocks))):
+            for k in zone:
+                t = blocks[k].text.strip()
+                flags[k] = (
+                    # a line of other spaces only ("\u3000") is a block, but no item
+                    0 < len(t) <= _MENU_ITEM_CHARS
+                    and _words(t) <= self.menu_item_words
+                    and t[-1] not in _END_PUNCT
+                    and not any(map(str.isdigit, t))
+                )
+        return first, last, bytes(flags)
 
     @staticmethod
     def _is_list_item(b: Block, max_words: int) -> bool:
@@ -159,31 +187,18 @@ class LinkFarm(BaseDetector):
         # 6. Runs of short navigation lines before the first / after the last prose line.
         # only the first and the last prose line matter: search from both ends
         pc = self.prose_chars
-        first = next((k for k, b in enumerate(blocks) if b.end - b.start >= pc), -1)
+        f = fast()
+        if f is not None:  # the same flags, one compiled pass (cleaner._fast.menu_flags)
+            first, last, flags = f.menu_flags(blocks, pc, _MENU_ITEM_CHARS, self.menu_item_words, _END_PUNCT_CHARS)
+        else:
+            first, last, flags = self._menu_flags(blocks, pc)
         if first >= 0:
-            last = next(k for k in range(len(blocks) - 1, first - 1, -1) if blocks[k].end - blocks[k].start >= pc)
-            for zone in (range(0, first), range(last + 1, len(blocks))):
-                run: list[int] = []
-                for k in [*zone, -1]:
-                    ok = False
-                    if k >= 0:
-                        t = blocks[k].text.strip()
-                        ok = (
-                            # a line of other spaces only ("\u3000") is a block, but no item
-                            0 < len(t) <= 30
-                            and _words(t) <= self.menu_item_words
-                            and t[-1] not in _END_PUNCT
-                            and not any(map(str.isdigit, t))
-                        )
-                    if ok and (not run or run[-1] == k - 1):
-                        run.append(k)
-                        continue
-                    if len(run) >= self.menu_run and any(
-                        blocks[r].text.strip().lower() in self._nav for r in run
-                    ):
-                        for r in run:
-                            found.setdefault(r, f"navigation menu run of {len(run)} lines")
-                    run = [k] if ok else []
+            # a run: consecutive menu-item lines (none lies between first and last)
+            for m in re.finditer(b"\x01{%d,}" % max(1, self.menu_run), flags):
+                run = range(m.start(), m.end())
+                if any(blocks[r].text.strip().lower() in self._nav for r in run):
+                    for r in run:
+                        found.setdefault(r, f"navigation menu run of {len(run)} lines")
 
         for i in sorted(found):
             b = blocks[i]
