@@ -23,6 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from . import normalisers as N
 from .config import PipelineConfig
 from .document import Document, Edit, Result, Span
+from .lang import sample as language_sample
 from .registry import create
 
 
@@ -247,6 +248,7 @@ class Pipeline:
 
     def _fixed_point(
         self, text: str, meta: Any, raw: list[Span], spans: list[Span], memo: dict[Any, Any] | None = None,
+        lang: tuple[str, float] | None = None,
     ) -> tuple[list[Span], list[Span]]:
         """Delete mode: run the detectors again on the kept text until they find nothing
         more (at most ``MAX_PASSES`` passes in all), so that ``clean(clean(x)) ==
@@ -256,8 +258,13 @@ class Pipeline:
 
         Line-local detectors (``line_local``: the verdict on a line depends on that line
         alone) are not asked again while every span covers whole lines: the kept text
-        is then made of lines they have already judged, and would be judged the same."""
+        is then made of lines they have already judged, and would be judged the same.
+
+        Each later pass reads the kept text in its own language (``lang``: the first
+        pass's, reused when the kept text's language sample is the same string, which
+        the language depends on alone)."""
         raw = list(raw)
+        first_sample: str | None = None
         context = [d for d in self.detectors if not getattr(d, "line_local", False)]
         for _ in range(MAX_PASSES - 1):
             dets = context if _whole_lines(text, spans) else self.detectors
@@ -271,7 +278,13 @@ class Pipeline:
             # clean(kept) would detect.  Keeping the first pass's made clean(clean(x))
             # differ from clean(x) when removing lines changed the language of the
             # longest lines.  The detectors' memo (Document.memo) is kept.
-            found = self.detect(Document(kept, meta, _memo=memo), dets)
+            doc = Document(kept, meta, _memo=memo)
+            if lang is not None:
+                if first_sample is None:
+                    first_sample = language_sample(text)
+                if language_sample(kept) == first_sample:
+                    doc._lang = lang
+            found = self.detect(doc, dets)
             if not found:
                 break
             starts: list[int] = []
@@ -312,7 +325,7 @@ class Pipeline:
         spans = merge_spans(raw, len(text))
         if mode == "delete":
             if spans:
-                raw, spans = self._fixed_point(text, meta, raw, spans, doc.memo)
+                raw, spans = self._fixed_point(text, meta, raw, spans, doc.memo, doc._lang)
             out = apply_spans(text, spans)
         else:
             out = text
