@@ -5,7 +5,8 @@ numpy, with the same results, which the tests check).
 
 - ``page_furniture``: :func:`open_lines` (the lines that may be hard-wrapped prose),
   :func:`block_counts` (per-block words, stopwords, digits, capitals, commas),
-  :func:`nav_flags`, :func:`dup_flags` and :func:`stage1` (the stage-1 feature matrix;
+  :func:`sep_counts` (menu separators), :func:`nav_flags`, :func:`dup_flags` and
+  :func:`stage1` (the stage-1 feature matrix;
   numpy takes its logarithms), :func:`context` (the context features of stages 2 and
   3) and :func:`reasons` (the span reasons); the matrix products stay numpy's.
 - :func:`file_hits`: the trigger index's Aho-Corasick hits filed under their blocks.
@@ -458,6 +459,79 @@ def menu_flags(list blocks, Py_ssize_t prose_chars, Py_ssize_t max_chars, Py_ssi
         if ok and words <= max_words:
             out[k] = 1
     return first, last, bytes(out)
+
+
+# ---------------------------------------------------------------- page_furniture menu separators
+cdef inline bint _sep3(Py_UCS4 c) noexcept nogil:  # [|·•»›>/\-]
+    return c == 124 or c == 0xB7 or c == 0x2022 or c == 0xBB or c == 0x203A or c == 62 or c == 47 or c == 45
+
+
+cdef inline bint _sep_end(Py_UCS4 c) noexcept nogil:  # [|•·»›]
+    return c == 124 or c == 0xB7 or c == 0x2022 or c == 0xBB or c == 0x203A
+
+
+cdef Py_ssize_t _count_seps(int kind, void *data, Py_ssize_t a, Py_ssize_t n) noexcept:
+    # len(re.findall(r" [|·•»›>/\-] | :: |^\s*[|•·»›]|[|•·»›]\s*$", s)) for s = text[a:a+n]:
+    # leftmost matches, the alternatives tried in order, each match resumed after its end
+    cdef Py_ssize_t p = 0, q, count = 0
+    cdef Py_UCS4 c
+    while p < n:
+        c = _read(kind, data, a + p)
+        if c == 32:
+            if p + 2 < n and _sep3(_read(kind, data, a + p + 1)) and _read(kind, data, a + p + 2) == 32:
+                count += 1
+                p += 3
+                continue
+            if (p + 3 < n and _read(kind, data, a + p + 1) == 58 and _read(kind, data, a + p + 2) == 58
+                    and _read(kind, data, a + p + 3) == 32):
+                count += 1
+                p += 4
+                continue
+        if p == 0:  # ^\s*[|•·»›] (no MULTILINE: the start of the string only)
+            q = 0
+            while q < n and Py_UNICODE_ISSPACE(_read(kind, data, a + q)):
+                q += 1
+            if q < n and _sep_end(_read(kind, data, a + q)):
+                count += 1
+                p = q + 1
+                continue
+        if _sep_end(c):  # [|•·»›]\s*$: only whitespace after it, to the end
+            q = p + 1
+            while q < n and Py_UNICODE_ISSPACE(_read(kind, data, a + q)):
+                q += 1
+            if q == n:
+                count += 1
+                break
+        p += 1
+    return count
+
+
+def sep_counts(str text, list starts, list ends, cand, double[::1] out):
+    """For each block ``k`` of ``cand``: ``out[k]`` = the number of menu separators in
+    ``text[starts[k]:ends[k]]``, as ``len(_SEPS.findall(...))`` of page_furniture counts
+    them (a bar, bullet, guillemet, slash or dash between spaces, " :: ", or a bar or
+    bullet opening or closing the block).
+
+    >>> import numpy as np
+    >>> out = np.zeros(3)
+    >>> sep_counts("Home | News | Sport\\n| x\\ny - z / w |  ", [0, 20, 24], [19, 23, 35], [0, 1, 2], out)
+    >>> out.tolist()
+    [2.0, 1.0, 3.0]
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = out.shape[0], k, a, b
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    if len(starts) != m or len(ends) != m:
+        raise ValueError("starts, ends and out differ in length")
+    for o in cand:
+        k = o
+        if k < 0 or k >= m:
+            raise IndexError("block index out of range")
+        a = starts[k]
+        b = ends[k]
+        if a < 0 or b > n or a > b:
+            raise ValueError("block outside the text")
+        out[k] = <double>_count_seps(kind, data, a, b - a)
 
 
 # ---------------------------------------------------------------- page_furniture stage 1

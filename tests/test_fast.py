@@ -735,3 +735,33 @@ def test_link_farm_is_the_same_with_and_without_the_compiled_menu_flags():
         assert got == want
         n += any("navigation menu run" in s.reason for s in got)
     assert n >= 1
+
+
+# ---------------------------------------------------------------- menu separators
+_SEP_TEXT = st.lists(st.sampled_from(list(" |·•»›>/-:\n\t\u3000\u00a0ab") + [" :: ", " | ", "\u2028"]), max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SEP_TEXT, min_size=1, max_size=6))
+def test_compiled_sep_counts_are_the_regex_counts(parts):
+    # blocks that are whole strings, with newlines inside (joined wrapped lines) and
+    # separators at either end, between spaces, or alone
+    text = "\n".join(parts)
+    starts, ends, pos = [], [], 0
+    for p in parts:
+        starts.append(pos)
+        ends.append(pos + len(p))
+        pos += len(p) + 1
+    out = np.full(len(parts), -1.0)
+    FAST.sep_counts(text, starts, ends, range(len(parts)), out)
+    assert out.tolist() == [float(len(F._SEPS.findall(text[a:b]))) for a, b in zip(starts, ends)]
+
+
+def test_sep_counts_refuse_bad_blocks():
+    out = np.zeros(2)
+    with pytest.raises(ValueError):
+        FAST.sep_counts("a | b", [0], [5], [0], out)
+    with pytest.raises(ValueError):
+        FAST.sep_counts("a | b", [0, 2], [5, 9], [1], out)
+    with pytest.raises(IndexError):
+        FAST.sep_counts("a | b", [0, 2], [5, 5], [2], out)
