@@ -93,6 +93,8 @@ class Document:
     #: candidate blocks per trigger set, filled by ``detectors.base.candidate_blocks``
     _cands: dict[int, list[int]] | None = field(default=None, repr=False)
     _memo: dict[Any, Any] | None = field(default=None, repr=False)
+    #: ``lower`` was made character by character (a character lowercases longer)
+    _lower_by_char: bool = field(default=False, repr=False)
 
     @property
     def memo(self) -> dict[Any, Any]:
@@ -119,6 +121,7 @@ class Document:
             low = self.text.lower()
             if len(low) != len(self.text):
                 low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
+                self._lower_by_char = True
             self._lower = low
         return self._lower
 

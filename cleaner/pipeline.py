@@ -23,6 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from . import normalisers as N
 from .config import PipelineConfig
 from .document import Document, Edit, Result, Span
+from .detectors.base import _INDEX
 from .lang import sample as language_sample
 from .registry import create
 
@@ -246,10 +247,7 @@ class Pipeline:
         spans.sort(key=lambda s: (s.start, s.end))
         return spans
 
-    def _fixed_point(
-        self, text: str, meta: Any, raw: list[Span], spans: list[Span], memo: dict[Any, Any] | None = None,
-        lang: tuple[str, float] | None = None,
-    ) -> tuple[list[Span], list[Span]]:
+    def _fixed_point(self, first: Document, raw: list[Span], spans: list[Span]) -> tuple[list[Span], list[Span]]:
         """Delete mode: run the detectors again on the kept text until they find nothing
         more (at most ``MAX_PASSES`` passes in all), so that ``clean(clean(x)) ==
         clean(x)``.  Removing a block can expose another: a link-list heading that is
@@ -260,14 +258,18 @@ class Pipeline:
         alone) are not asked again while every span covers whole lines: the kept text
         is then made of lines they have already judged, and would be judged the same.
 
-        Each later pass reads the kept text in its own language (``lang``: the first
-        pass's, reused when the kept text's language sample is the same string, which
-        the language depends on alone)."""
+        Each later pass reads the kept text in its own language (the first pass's,
+        reused when the kept text's language sample is the same string, which the
+        language depends on alone).  While every span covers whole lines, the trigger
+        hits of the first pass are carried over (``_TriggerIndex.carry``) rather than
+        scanned again."""
+        text, meta, memo, lang = first.text, first.meta, first.memo, first._lang
         raw = list(raw)
         first_sample: str | None = None
         context = [d for d in self.detectors if not getattr(d, "line_local", False)]
         for _ in range(MAX_PASSES - 1):
-            dets = context if _whole_lines(text, spans) else self.detectors
+            whole = _whole_lines(text, spans)
+            dets = context if whole else self.detectors
             if not dets:
                 break
             pieces = kept_pieces(text, spans)
@@ -284,6 +286,8 @@ class Pipeline:
                     first_sample = language_sample(text)
                 if language_sample(kept) == first_sample:
                     doc._lang = lang
+            if whole:
+                _INDEX.carry(first, pieces, doc)
             found = self.detect(doc, dets)
             if not found:
                 break
@@ -325,7 +329,7 @@ class Pipeline:
         spans = merge_spans(raw, len(text))
         if mode == "delete":
             if spans:
-                raw, spans = self._fixed_point(text, meta, raw, spans, doc.memo, doc._lang)
+                raw, spans = self._fixed_point(doc, raw, spans)
             out = apply_spans(text, spans)
         else:
             out = text

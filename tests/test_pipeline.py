@@ -249,3 +249,53 @@ def test_normalise_fast_path_for_a_missing_final_newline_equals_the_fixer_chain(
         assert [(e.start, e.end, e.before, e.after, e.normaliser) for e in log] == [
             (10, 10, "", "\n", "collapse_blank_lines")]
         assert N.collapse_blank_lines("No newline") == "No newline\n"
+
+
+def _carried_and_scanned(text: str):
+    """(carried, scanned) candidate blocks of the kept text of ``text``'s first pass."""
+    from cleaner.detectors.base import _INDEX
+    from cleaner.pipeline import _whole_lines, kept_pieces
+
+    pipe = Pipeline()
+    first = Document(pipe.normalise(text))
+    spans = merge_spans(pipe.detect(first), len(first.text))
+    assert spans and _whole_lines(first.text, spans)
+    pieces = kept_pieces(first.text, spans)
+    kept = "".join(first.text[a:b] for a, b in pieces)
+    doc = Document(kept)
+    if not _INDEX.carry(first, pieces, doc):
+        return None, None
+    return doc._cands, _INDEX.scan(Document(kept))
+
+
+PAGE = ("Home | News | Sport | Contact\nRead more\n"
+        "The council voted on Tuesday to raise the budget for the schools of the city, and the mayor "
+        "said that the plan would be reviewed in a year. Copyright law was not discussed.\n"
+        "Related articles\nCouncil budget row\nSchools to get more\n"
+        "Copyright 2024 Example Media. All rights reserved.\nWe use cookies to improve your experience.\n")
+
+
+def test_later_passes_carry_the_first_passes_trigger_hits():
+    carried, scanned = _carried_and_scanned(PAGE)
+    assert carried is not None and any(carried.values())
+    assert carried == {sid: scanned[sid] for sid in carried}
+
+
+def test_trigger_hits_are_scanned_again_when_a_line_lowercases_otherwise():
+    # "İ" lowercases to two code points: the first pass lowers character by character,
+    # where a final sigma stays "σ"; the kept text (without "İ") would lower to "ς"
+    carried, _ = _carried_and_scanned(PAGE.replace("Read more", "Read more İ"))
+    assert carried is None
+
+
+def test_a_trigger_across_lines_turns_the_carry_off():
+    from cleaner.detectors.base import _TriggerIndex
+
+    idx = _TriggerIndex()
+    idx.set_id(("share", "privacy policy"))
+    assert idx.line_bound
+    idx.set_id(("\n\n", " "))
+    assert not idx.line_bound
+    first = Document("a\nshare\nb\n")
+    first._cands = idx.scan(first)
+    assert not idx.carry(first, [(0, 2), (8, 10)], Document("a\nb\n"))

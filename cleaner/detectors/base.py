@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from bisect import bisect_right
-from typing import Any, Iterable, Iterator, Protocol, runtime_checkable
+from typing import Any, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 import regex
 
@@ -272,6 +272,10 @@ class _TriggerIndex:
         # (automaton, pattern index -> set ids, set ids): replaced as one, so that a
         # thread scanning while another registers a set never mixes two versions
         self._state: tuple[Any, list[tuple[int, ...]], tuple[int, ...]] = (None, [], ())
+        #: every trigger lies inside one line and holds a character that is not
+        #: whitespace: then each hit is in a line that is a block, and a block's
+        #: candidacy depends on its own line alone (see :meth:`carry`)
+        self.line_bound = True
 
     def set_id(self, triggers: tuple[str, ...]) -> int:
         sid = self.sets.get(triggers)
@@ -295,7 +299,35 @@ class _TriggerIndex:
                     lst.append(sid)
         pats = list(owners)
         ac = ahocorasick_rs.AhoCorasick(pats, matchkind=ahocorasick_rs.MatchKind.Standard) if pats else None
+        self.line_bound = self.line_bound and all("\n" not in t and not t.isspace() for t in pats)
         self._state = (ac, [tuple(owners[t]) for t in pats], tuple(sets.values()))
+
+    def carry(self, first: Document, pieces: Sequence[tuple[int, int]], doc: Document) -> bool:
+        """Give ``doc`` the candidate blocks of ``first`` without a scan, when ``doc``'s
+        text is ``pieces`` of ``first``'s text that are whole lines (the pipeline's later
+        passes, when every span covers whole lines).  Its blocks are then ``first``'s
+        blocks that were kept, in order, and the same triggers hit them: a trigger
+        lies inside one line, and a line lowercases the same alone as in any text
+        (Python's final-sigma rule stops at a line break), unless ``first`` was lowered
+        character by character (a character whose lowercase is longer).  Returns
+        False (``doc`` is left to scan) when any of that does not hold."""
+        cands = first._cands
+        if cands is None or doc._cands is not None or not self.line_bound or first._lower_by_char:
+            return False
+        old = first.blocks
+        new_of = [-1] * len(old)
+        j, n, npieces = 0, 0, len(pieces)
+        for k, b in enumerate(old):
+            s = b.start
+            while j < npieces and pieces[j][1] <= s:
+                j += 1
+            if j < npieces and pieces[j][0] <= s:
+                new_of[k] = n
+                n += 1
+        if n != len(doc.blocks):
+            return False
+        doc._cands = {sid: [new_of[k] for k in blk if new_of[k] >= 0] for sid, blk in cands.items()}
+        return True
 
     def scan(self, doc: Document) -> dict[int, list[int]]:
         """``{set id: sorted block indexes}`` for every registered set."""
