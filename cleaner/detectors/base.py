@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 import regex
@@ -314,19 +314,21 @@ class _TriggerIndex:
         cands = first._cands
         if cands is None or doc._cands is not None or not self.line_bound or first._lower_by_char:
             return False
-        old = first.blocks
-        new_of = [-1] * len(old)
-        j, n, npieces = 0, 0, len(pieces)
-        for k, b in enumerate(old):
-            s = b.start
-            while j < npieces and pieces[j][1] <= s:
-                j += 1
-            if j < npieces and pieces[j][0] <= s:
-                new_of[k] = n
-                n += 1
-        if n != len(doc.blocks):
+        starts = first.block_starts()
+        kept: list[int] = []  # the first text's blocks that start inside a piece, in order
+        for a, b in pieces:
+            kept.extend(range(bisect_left(starts, a), bisect_left(starts, b)))
+        if len(kept) != len(doc.blocks):
             return False
-        doc._cands = {sid: [new_of[k] for k in blk if new_of[k] >= 0] for sid, blk in cands.items()}
+        n = len(kept)
+        out: dict[int, list[int]] = {}
+        for sid, blk in cands.items():
+            new = out[sid] = []
+            for k in blk:  # a block's new index is its place among the kept ones
+                i = bisect_left(kept, k)
+                if i < n and kept[i] == k:
+                    new.append(i)
+        doc._cands = out
         return True
 
     def scan(self, doc: Document) -> dict[int, list[int]]:
