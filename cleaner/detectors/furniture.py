@@ -309,16 +309,13 @@ class PageFurniture(BaseDetector):
         if not links:
             r = list(range(n))
             return r, r
-        joined = set(links)
-        firsts, lasts = [], []
-        i = 0
-        while i < n:
-            j = i
-            while j in joined:
-                j += 1
-            firsts.append(i)
-            lasts.append(j)
-            i = j + 1
+        # a block ends at each line not joined to the next (the last line never is: a
+        # link j is below n - 1), and the next block starts on the line after it
+        ends = np.ones(n, dtype=bool)
+        ends[links] = False
+        lasts = np.flatnonzero(ends).tolist()
+        firsts = [0]
+        firsts += [k + 1 for k in lasts[:-1]]
         return firsts, lasts
 
     # ------------------------------------------------------------------ stage 1
