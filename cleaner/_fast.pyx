@@ -3,7 +3,7 @@
 compiler is there; without them every caller runs the same computation in Python and
 numpy, with the same results, which the tests check).
 
-- ``page_furniture``: :func:`open_lines` (the lines that may be hard-wrapped prose),
+- ``page_furniture``: :func:`open_lines` and :func:`wrap_links` (hard-wrapped prose),
   :func:`block_counts` (per-block words, stopwords, digits, capitals, commas),
   :func:`sep_counts` (menu separators), :func:`nav_flags`, :func:`dup_flags` and
   :func:`stage1` (the stage-1 feature matrix;
@@ -27,6 +27,7 @@ from array import array
 
 from cpython.array cimport array as carray, clone
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, Py_UNICODE_ISDIGIT, \
+    Py_UNICODE_ISLOWER, \
     PyUnicode_FromKindAndData, PyUnicode_READ_CHAR
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, qsort
@@ -385,6 +386,95 @@ def open_lines(list blocks, Py_ssize_t wrap, str sent_end, str closers):
             continue
         if r >= 2 and _has(closers, c) and _has(sent_end, _read(kind, data, r - 2)):
             continue
+        out.append(j)
+    return out
+
+
+cdef inline bint _bar_in(int kind, void *data, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    # " | " in s[a:b]
+    cdef Py_ssize_t i
+    for i in range(a, b - 2):
+        if _read(kind, data, i) == 32 and _read(kind, data, i + 1) == 124 and _read(kind, data, i + 2) == 32:
+            return True
+    return False
+
+
+def wrap_links(list blocks, str text, Py_ssize_t wrap, str sent_end, str closers, stop):
+    """The lines ``j`` of ``blocks`` that ``PageFurniture._group`` joins to line ``j + 1``
+    (hard-wrapped prose), its whole test compiled: an :func:`open_lines` line, no blank
+    line between the two, the next line starting lowercase, or this one ending on
+    ",-–;", or on a word of ``stop`` (lowercased) when it has ``wrap + 20`` characters or
+    more; no " | " in either, and the next line ending a sentence or holding three words
+    or more.  Strings are made only for the last words looked up in ``stop``.
+
+    >>> B = [(0, 12, "the cat sat "), (13, 24, "on the mat."), (25, 30, "Home")]
+    >>> wrap_links(B, "the cat sat \\non the mat.\\nHome", 5, ".!?", "\\"')", frozenset())
+    [0]
+    """
+    cdef Py_ssize_t j, r, k, e, s2, i, nl, L, l0, words
+    cdef Py_ssize_t tn = PyUnicode_GET_LENGTH(text)
+    cdef int tkind = PyUnicode_KIND(text), kind, ukind
+    cdef void *tdata = PyUnicode_DATA(text)
+    cdef void *data
+    cdef void *udata
+    cdef str t, u
+    cdef Py_UCS4 c, b0
+    cdef bint ok, inword
+    cdef list out = []
+    for j in open_lines(blocks, wrap, sent_end, closers):
+        blk = blocks[j]
+        nxt = blocks[j + 1]
+        t = blk[2]
+        kind = PyUnicode_KIND(t)
+        data = PyUnicode_DATA(t)
+        r = PyUnicode_GET_LENGTH(t)
+        while r > 0 and Py_UNICODE_ISSPACE(_read(kind, data, r - 1)):
+            r -= 1
+        c = _read(kind, data, r - 1)  # open_lines: r >= wrap and r > 0
+        # a blank line between them ends the paragraph
+        e = blk[1]
+        s2 = nxt[0]
+        if s2 - e > 1:
+            if e < 0 or s2 > tn:
+                raise ValueError("block outside the text")
+            nl = 0
+            for i in range(e, s2):
+                if _read(tkind, tdata, i) == 10:
+                    nl += 1
+            if nl > 1:
+                continue
+        u = nxt[2]
+        ukind = PyUnicode_KIND(u)
+        udata = PyUnicode_DATA(u)
+        L = PyUnicode_GET_LENGTH(u)
+        l0 = 0
+        while l0 < L and Py_UNICODE_ISSPACE(_read(ukind, udata, l0)):
+            l0 += 1
+        if l0 == L:
+            continue
+        b0 = _read(ukind, udata, l0)
+        ok = Py_UNICODE_ISLOWER(b0) or c == 44 or c == 45 or c == 0x2013 or c == 59
+        if not ok and r >= wrap + 20:
+            k = r
+            while k > 0 and not Py_UNICODE_ISSPACE(_read(kind, data, k - 1)):
+                k -= 1
+            ok = t[k:r].lower() in stop
+        if not ok:
+            continue
+        # the next line must read as text, not as a one-word menu item
+        if _bar_in(kind, data, 0, r) or _bar_in(ukind, udata, l0, L):
+            continue
+        if not _has(sent_end, _read(ukind, udata, L - 1)):
+            words = 0
+            inword = False
+            for i in range(l0, L):
+                if Py_UNICODE_ISSPACE(_read(ukind, udata, i)):
+                    inword = False
+                elif not inword:
+                    inword = True
+                    words += 1
+            if words < 3:
+                continue
         out.append(j)
     return out
 

@@ -765,3 +765,31 @@ def test_sep_counts_refuse_bad_blocks():
         FAST.sep_counts("a | b", [0, 2], [5, 9], [1], out)
     with pytest.raises(IndexError):
         FAST.sep_counts("a | b", [0, 2], [5, 5], [2], out)
+
+
+# ---------------------------------------------------------------- hard-wrapped prose
+_WRAP_WORDS = st.sampled_from(["the", "of", "and", "The", "Und", "council", "voted", "İstanbul", "ünter", "|", "–",
+                               "said,", "said.", "end.\"", "x", "Σ", "a", "Home", "—", "\u3000", "well;", "well-"])
+_WRAP_LINE = st.lists(_WRAP_WORDS, max_size=14).flatmap(
+    lambda ws: st.sampled_from([" ", "  ", "\t"]).map(lambda sep: sep.join(ws))).map(
+    lambda t: t + " " if len(t) % 3 == 0 else t)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_WRAP_LINE, st.sampled_from(["\n", "\n\n", "\n \n", "\n\u3000\n"])), min_size=1, max_size=20),
+       st.integers(0, 40), st.sampled_from(["en", "de", "tr"]))
+def test_compiled_wrap_links_are_the_python_test(lines, wrap, lang):
+    # short and long lines, wrapped or not, blank lines (and lines of spaces) between,
+    # capitals, end punctuation, bars, stopwords at the end (lowercased: İ, Σ)
+    text = "".join(t + sep for t, sep in lines)
+    blocks = Document(text).blocks
+    stop = F.stoplist(lang)
+    want = F.PageFurniture._wrap_links(blocks, text, wrap, stop)
+    assert FAST.wrap_links(blocks, text, wrap, F._SENT_END_CHARS, F._CLOSER_CHARS, stop) == want
+
+
+def test_wrap_links_join_real_wrapped_prose():
+    text = ("The council voted on Tuesday to raise the budget for the\nschools of the city, and the mayor said "
+            "that the\nplan would be reviewed in a year.\nHome\n")
+    blocks = Document(text).blocks
+    assert FAST.wrap_links(blocks, text, 40, F._SENT_END_CHARS, F._CLOSER_CHARS, F.stoplist("en")) == [0, 1]

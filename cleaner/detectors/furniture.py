@@ -282,13 +282,31 @@ class PageFurniture(BaseDetector):
             return r, r
         text = doc.text
         wrap = self.wrap_min_chars
-        links = []
         f = fast()
-        if f is not None:  # the first test below, compiled (no string made per line)
-            open_ = f.open_lines(blocks, wrap, _SENT_END_CHARS, _CLOSER_CHARS)
+        if f is not None:  # the whole test below, compiled (no string made per line)
+            links = f.wrap_links(blocks, text, wrap, _SENT_END_CHARS, _CLOSER_CHARS, stop)
         else:
-            open_ = [j for j in range(n - 1) if blocks[j].end - blocks[j].start >= wrap]
-        for j in open_:
+            links = self._wrap_links(blocks, text, wrap, stop)
+        if not links:
+            r = list(range(n))
+            return r, r
+        # a block ends at each line not joined to the next (the last line never is: a
+        # link j is below n - 1), and the next block starts on the line after it
+        ends = np.ones(n, dtype=bool)
+        ends[links] = False
+        lasts = np.flatnonzero(ends).tolist()
+        firsts = [0]
+        firsts += [k + 1 for k in lasts[:-1]]
+        return firsts, lasts
+
+    @staticmethod
+    def _wrap_links(blocks: Sequence[Block], text: str, wrap: int, stop: frozenset[str]) -> list[int]:
+        """The lines joined to the next one (``cleaner._fast.wrap_links`` gives the same,
+        compiled): long enough and not ending a sentence, no blank line between, the
+        next line starting lowercase or this one ending on a comma, dash or function
+        word, and the next line reading as text."""
+        links = []
+        for j in [j for j in range(len(blocks) - 1) if blocks[j].end - blocks[j].start >= wrap]:
             a = blocks[j].text.rstrip()
             if len(a) < wrap or not a or a[-1] in _SENT_END or (a[-1] in _CLOSERS and a[-2:-1] in _SENT_END):
                 continue
@@ -306,17 +324,7 @@ class PageFurniture(BaseDetector):
             if " | " in a or " | " in b or (b[-1] not in _SENT_END and len(b.split()) < 3):
                 continue
             links.append(j)
-        if not links:
-            r = list(range(n))
-            return r, r
-        # a block ends at each line not joined to the next (the last line never is: a
-        # link j is below n - 1), and the next block starts on the line after it
-        ends = np.ones(n, dtype=bool)
-        ends[links] = False
-        lasts = np.flatnonzero(ends).tolist()
-        firsts = [0]
-        firsts += [k + 1 for k in lasts[:-1]]
-        return firsts, lasts
+        return links
 
     # ------------------------------------------------------------------ stage 1
     def _counts(self, doc: Document, sa: np.ndarray, ea: np.ndarray, cjk: bool) -> tuple[np.ndarray, ...]:
