@@ -78,12 +78,21 @@ def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
     [Span(start=0, end=9, detector='a+b', reason='x; y'), Span(start=20, end=25, detector='a', reason='z')]
     """
     clean: list[Span] = []
-    for s in spans:
-        start, end = s.start, s.end
-        if length is not None:
-            start, end = max(0, start), min(length, end)
-        if end > start:
-            clean.append(s if (start, end) == (s.start, s.end) else Span(start, end, s.detector, s.reason))
+    add = clean.append
+    if length is None:
+        for s in spans:
+            if s.end > s.start:
+                add(s)
+    else:
+        for s in spans:
+            start, end = s.start, s.end
+            if start < 0 or end > length:  # clipped (conditionals: no max()/min() calls)
+                a = start if start > 0 else 0
+                b = end if end < length else length
+                if b > a:
+                    add(Span(a, b, s.detector, s.reason))
+            elif end > start:
+                add(s)
     if not clean:
         return []
     clean.sort(key=_by_start_longest)
