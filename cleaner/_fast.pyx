@@ -14,8 +14,9 @@ numpy, with the same results, which the tests check).
 - :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
-- The language identifier: :func:`sample` (the longest lines) and :class:`AsciiWordSet`
-  (its English check on ASCII samples, without a string made per word).
+- The language identifier: :func:`sample` (the longest lines), :class:`AsciiWordSet`
+  (its English check on ASCII samples, without a string made per word) and
+  :func:`script_counts` (kana, Han, Hangul and Thai characters).
 - :class:`StopTable`: a set of words as a hash table over code points, asked about a
   slice of a text without making a string of it.
 - The typo fixer: :func:`typo_words` (a text's unknown words in one pass, against a
@@ -867,6 +868,35 @@ def sample(str text, Py_ssize_t max_chars):
         return "\n".join([text[lines[i].start : lines[i].start + lines[i].length] for i in range(chosen)])[: max_chars * 2]
     finally:
         free(lines)
+
+
+def script_counts(str s):
+    """``(kana, han, hangul, thai)``: the characters of ``s`` in each of the script
+    ranges of ``cleaner.lang._SCRIPTS`` (kana U+3040-30FF, Han U+3400-4DBF and
+    U+4E00-9FFF, Hangul U+AC00-D7AF, Thai U+0E00-0E7F), in one pass.
+
+    >>> script_counts("東京は、ソウル 서울 กรุง abc")
+    (4, 2, 2, 4)
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(s), i, kana = 0, han = 0, hangul = 0, thai = 0
+    cdef int kind = PyUnicode_KIND(s)
+    cdef void *data = PyUnicode_DATA(s)
+    cdef Py_UCS4 c
+    if kind == 1:
+        return 0, 0, 0, 0
+    for i in range(n):
+        c = _read(kind, data, i)
+        if c < 0x0E00:
+            continue
+        if c <= 0x0E7F:
+            thai += 1
+        elif 0x3040 <= c <= 0x30FF:
+            kana += 1
+        elif 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF:
+            han += 1
+        elif 0xAC00 <= c <= 0xD7AF:
+            hangul += 1
+    return kana, han, hangul, thai
 
 
 cdef inline uint64_t _pack_lower(const uint8_t *s, Py_ssize_t a, Py_ssize_t b) noexcept nogil:

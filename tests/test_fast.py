@@ -793,3 +793,16 @@ def test_wrap_links_join_real_wrapped_prose():
             "that the\nplan would be reviewed in a year.\nHome\n")
     blocks = Document(text).blocks
     assert FAST.wrap_links(blocks, text, 40, F._SENT_END_CHARS, F._CLOSER_CHARS, F.stoplist("en")) == [0, 1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab é\n東京はソウル서울กรุง、。\u0e7f\u0e80\u3040\u30ff\u3100\u4dbf\u4dc0\u9fff\ua000\uac00\ud7af\ud7b0")),
+               max_size=200))
+def test_script_counts_decide_as_the_regex(s):
+    chars = [ord(c) for c in L._SCRIPTS.findall(s)]
+    want = (sum(0x3040 <= o <= 0x30FF for o in chars), sum(0x3400 <= o <= 0x9FFF for o in chars),
+            sum(o >= 0xAC00 for o in chars), sum(o <= 0x0E7F for o in chars))
+    assert FAST.script_counts(s) == want
+    got = L._by_script(s)
+    with python_paths():
+        assert L._by_script(s) == got
