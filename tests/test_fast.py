@@ -300,15 +300,20 @@ def test_nav_and_dup_flags_refuse_arrays_of_other_lengths():
         FAST.dup_flags("home", [0], [5], np.zeros(1, np.uint8))
 
 
-def test_dup_flags_compare_text_not_only_hashes():
-    # many distinct lines, a few repeated ones: exactly the repeated ones are flagged
-    lines = [f"line {i}" for i in range(500)] + ["line 7", "line 499", "menu"] + ["menu"]
-    text = "\n".join(lines)
+def joined_lines(lines: list[str]) -> tuple[str, list[int], list[int]]:
+    """``"\\n".join(lines)`` and the start and end offset of each line in it."""
     starts, ends, pos = [], [], 0
     for ln in lines:
         starts.append(pos)
         ends.append(pos + len(ln))
         pos += len(ln) + 1
+    return "\n".join(lines), starts, ends
+
+
+def test_dup_flags_compare_text_not_only_hashes():
+    # many distinct lines, a few repeated ones: exactly the repeated ones are flagged
+    lines = [f"line {i}" for i in range(500)] + ["line 7", "line 499", "menu"] + ["menu"]
+    text, starts, ends = joined_lines(lines)
     out = np.zeros(len(lines), np.uint8)
     FAST.dup_flags(text, starts, ends, out)
     want = [int(lines.count(ln) > 1) for ln in lines]
@@ -746,12 +751,7 @@ _SEP_TEXT = st.lists(st.sampled_from(list(" |·•»›>/-:\n\t\u3000\u00a0ab") 
 def test_compiled_sep_counts_are_the_regex_counts(parts):
     # blocks that are whole strings, with newlines inside (joined wrapped lines) and
     # separators at either end, between spaces, or alone
-    text = "\n".join(parts)
-    starts, ends, pos = [], [], 0
-    for p in parts:
-        starts.append(pos)
-        ends.append(pos + len(p))
-        pos += len(p) + 1
+    text, starts, ends = joined_lines(parts)
     out = np.full(len(parts), -1.0)
     FAST.sep_counts(text, starts, ends, range(len(parts)), out)
     assert out.tolist() == [float(len(F._SEPS.findall(text[a:b]))) for a, b in zip(starts, ends)]
