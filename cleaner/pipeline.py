@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from . import normalisers as N
 from .config import PipelineConfig
 from .document import Document, Edit, Result, Span
-from .detectors.base import _INDEX
+from .detectors.base import carry_candidates
 from .lang import sample as language_sample
 from .registry import create
 
@@ -270,7 +270,7 @@ class Pipeline:
         Each later pass reads the kept text in its own language (the first pass's,
         reused when the kept text's language sample is the same string, which the
         language depends on alone).  While every span covers whole lines, the trigger
-        hits of the first pass are carried over (``_TriggerIndex.carry``) rather than
+        hits of the first pass are carried over (``carry_candidates``) rather than
         scanned again."""
         text, meta, memo, lang = first.text, first.meta, first.memo, first._lang
         raw = list(raw)
@@ -296,7 +296,7 @@ class Pipeline:
                 if language_sample(kept) == first_sample:
                     doc._lang = lang
             if whole:
-                _INDEX.carry(first, pieces, doc)
+                carry_candidates(first, pieces, doc)
             found = self.detect(doc, dets)
             if not found:
                 break

@@ -392,6 +392,12 @@ def candidate_blocks(doc: Document, triggers: Iterable[str]) -> list[int]:
     return list(cache[sid])
 
 
+def carry_candidates(first: Document, pieces: Sequence[tuple[int, int]], doc: Document) -> bool:
+    """Give ``doc`` (whole lines of ``first``'s text, ``pieces`` of it) the candidate blocks
+    of ``first`` without a scan, when that is exact (:meth:`_TriggerIndex.carry`)."""
+    return _INDEX.carry(first, pieces, doc)
+
+
 def _candidate_blocks_scan(doc: Document, triggers: Iterable[str]) -> list[int]:
     """The reference implementation: ``str.find`` per trigger over the lowercased text."""
     low = doc.lower
