@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import Document, create, registry
 from cleaner.detectors import DEFAULT_DETECTORS, KeywordBlockDetector, load_patterns
+from cleaner.detectors.base import covering_triggers
 
 
 def spans(name: str, text: str, **params):
@@ -172,8 +176,9 @@ def test_every_pattern_holds_a_trigger(name):
         sections.append(("weak", triggers))
     for section, trig in sections:
         for pat in ps.get(section):
-            src = pat.lower().replace("\\b", "").replace("\\", "")
-            assert any(t.replace("\\", "") in src for t in trig), f"{name}[{section}] {pat!r} has no trigger"
+            # every MATCH holds one: "you (?:agree|consent)" holds "consent" in its text,
+            # but "you agree" does not
+            assert covering_triggers(pat, trig), f"{name}[{section}] {pat!r}: a match can hold no trigger"
 
 
 def test_detectors_do_not_mutate_the_document():
@@ -190,3 +195,80 @@ def test_keyword_detector_requires_triggers(tmp_path, monkeypatch):
 
     with pytest.raises(ValueError, match="triggers"):
         NoTriggers()
+
+
+@pytest.mark.parametrize(
+    "pattern, triggers, want",
+    [
+        # a literal run; \b does not break it
+        (r"\ball rights reserved\b", ("rights", "reserved x"), {"rights"}),
+        # an optional group proves nothing; the literal after it does
+        (r"(?:copyright )?notice", ("copyright", "notice"), {"notice"}),
+        # each branch must be covered: the union of the branches' triggers
+        (r"(?:we use|this site uses) cookies?", ("we use", "site uses"), {"we use", "site uses"}),
+        # a repeat of at least one proves its body
+        (r"(?:cookie ){1,3}x", ("cookie",), {"cookie"}),
+        # \p{L} is a class: the runs around it still count
+        (r"\bnavigat\p{L}* (?:this|our) site", ("navigat", "site"), {"navigat"}),
+    ],
+)
+def test_covering_triggers_proves_a_trigger_in_every_match(pattern, triggers, want):
+    got = covering_triggers(pattern, triggers)
+    assert got == want
+    rx = regex.compile(pattern)
+    for sample in ("all rights reserved", "copyright notice", "notice", "we use cookies", "this site uses cookie",
+                   "cookie cookie x", "navigating our site"):
+        if rx.search(sample):
+            assert any(t in sample for t in got), (pattern, sample)
+
+
+@pytest.mark.parametrize(
+    "pattern, triggers",
+    [
+        (r"you (?:agree|consent)", ("consent",)),  # "you agree" holds no trigger
+        (r"(?:cookie)?s? policy", ("cookie",)),  # the trigger is optional
+        (r"[cC]ookie", ("cookie",)),  # a class is not a literal
+        (r"\p{Lu}{2,}", ("gdpr",)),
+    ],
+)
+def test_covering_triggers_refuses_what_it_cannot_prove(pattern, triggers):
+    assert covering_triggers(pattern, triggers) is None
+
+
+def test_gdpr_consent_by_use_is_found_without_any_other_trigger():
+    # "you agree" is the only trigger in this line: before it was one, the prefilter
+    # never handed the line to the cue that matches it
+    body = "The council approved the new budget on Tuesday after a long debate about school funding."
+    text = f"{body}\nBy using this website, you agree to the terms below.\n{body}\n"
+    spans = list(create("gdpr_notice").detect(Document(text)))
+    assert [text[s.start : s.end] for s in spans] == ["By using this website, you agree to the terms below."]
+    # and a sentence that merely says "you agree" stays
+    prose = f"{body}\nIf you agree with the mayor, write to the council before Friday.\n"
+    assert list(create("gdpr_notice").detect(Document(prose))) == []
+
+
+_KB_LINES = [
+    "We use cookies to improve your experience. By using this site you agree to our use of cookies.",
+    "Copyright 2024 Foo Media. All rights reserved. This material may not be published or redistributed.",
+    "In terms of legal conditions, the licensed software may not be reproduced without written consent.",
+    "The court said the terms of the licence were legal, and the conditions of the trademark were met.",
+    "He said the report was written in 2019 and that the rights of tenants had not been considered.",
+    "The minister spoke at length. © 2023 Example News Ltd",
+    "Terms of Use", "Privacy Policy", "Follow us on Twitter", "Sign up for our newsletter",
+    "Our journalism is published under a creative commons licence; unless otherwise noted, reuse is fine.",
+    "Cookie settings", "Impressum", "The recipe needs two cookies and a cup of milk.",
+]
+
+
+@given(st.lists(st.sampled_from(_KB_LINES), min_size=1, max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_keyword_detectors_skip_only_lines_that_cannot_hold_a_cue(lines):
+    """The strong-cue and tail prefilters change no span: each detector gives the same
+    spans with them turned off."""
+    doc = Document("\n".join(lines) + "\n")
+    assert not {"terms", "legal", "licen", "reproduc"} & set(create("copyright")._strong_triggers)
+    for name in ("copyright", "gdpr_notice", "publisher_footer"):
+        det = create(name)
+        got = list(det.detect(doc))
+        det._strong_triggers = det._tail_triggers = None
+        assert list(det.detect(doc)) == got

@@ -101,6 +101,153 @@ def safe_finditer(rx: "regex.Pattern[str]", text: str, who: str) -> Iterator["re
         log.warning("cleaner: detector %s gave up on a document after %.1fs", who, REGEX_TIMEOUT)
 
 
+# A Unicode property class (``\p{L}``, ``\P{Lu}``): the stdlib parser cannot read it; for
+# :func:`covering_triggers` it is one character of a class, like ``\w``.
+_PROP = regex.compile(r"\\[pP]\{[^{}]{1,40}\}")
+
+
+def covering_triggers(pattern: str, triggers: Sequence[str]) -> "frozenset[str] | None":
+    """Triggers of which every match of ``pattern`` holds at least one, or None when
+    the pattern's literals prove no such set.
+
+    The proof reads the pattern's parse tree: a run of literal characters (``\\b`` and
+    other zero-width assertions do not break it) is in every match, so are a group's
+    and a repeat's of at least one, and an alternation is covered when each of its
+    branches is.  A trigger inside such a run is then in every match.  This is what
+    makes the trigger prefilter sound: a line that holds none of the triggers cannot
+    match, so the regex never runs on it.
+
+    >>> sorted(covering_triggers(r"\\bwe (?:also )?use (?:\\p{L}+ ){0,2}cookies", ("cookie", "also")))
+    ['cookie']
+    >>> sorted(covering_triggers(r"(?:may|must) not be (?:re)?produced", ("not be", "may")))
+    ['not be']
+    >>> covering_triggers(r"you (?:agree|consent)", ("consent",)) is None  # "you agree"
+    True
+    """
+    try:
+        import re._parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        tree = sre_parse.parse(_PROP.sub(r"\\w", pattern))
+    except Exception:  # noqa: BLE001 - syntax only `regex` knows: no proof
+        return None
+    return _cover(list(tree), tuple(triggers), sre_parse)
+
+
+#: the most strings a finite part of a pattern is expanded to (:func:`_expand`)
+_MAX_EXPANSION = 4096
+
+
+def _expand(op: Any, av: Any, c: Any) -> "set[str] | None":
+    """The strings one parse-tree item can match, when they are few and finite
+    (literals, sets of literal characters, groups and alternations of those, short
+    bounded repeats, zero-width assertions); None otherwise."""
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op is c.AT:
+        return {""}
+    if op is c.IN:
+        if all(o is c.LITERAL for o, _ in av):
+            return {chr(x) for _, x in av}
+        return None
+    if op is c.SUBPATTERN:
+        return _expand_seq(list(av[-1]), c)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for br in av[1]:
+            got = _expand_seq(list(br), c)
+            if got is None:
+                return None
+            out |= got
+        return out if len(out) <= _MAX_EXPANSION else None
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)) and av[1] <= 4:
+        body = _expand_seq(list(av[2]), c)
+        if body is None:
+            return None
+        out, cur = set(), {""}
+        for k in range(av[1] + 1):
+            if k >= av[0]:
+                out |= cur
+            cur = {x + y for x in cur for y in body}
+            if len(out) + len(cur) > _MAX_EXPANSION:
+                return None
+        return out
+    return None
+
+
+def _expand_seq(items: list[Any], c: Any) -> "set[str] | None":
+    out = {""}
+    for op, av in items:
+        got = _expand(op, av, c)
+        if got is None:
+            return None
+        out = {x + y for x in out for y in got}
+        if len(out) > _MAX_EXPANSION:
+            return None
+    return out
+
+
+def _cover(items: list[Any], triggers: tuple[str, ...], sp: Any) -> "frozenset[str] | None":
+    """:func:`covering_triggers` of one sequence of parse-tree items: the smallest set
+    that one of its parts proves.  A part is either a run of finite items (each of the
+    strings it can match must hold a trigger) or one item that is not finite (a group
+    or an alternation proved by recursion, or a repeat of at least one)."""
+    c = sp._constants if hasattr(sp, "_constants") else sp
+    best: "frozenset[str] | None" = None
+    run: set[str] = {""}
+
+    def consider(found: "frozenset[str] | None") -> None:
+        nonlocal best
+        if found and (best is None or len(found) < len(best)):
+            best = found
+
+    def flush() -> None:
+        nonlocal run
+        if run != {""}:
+            each = [frozenset(t for t in triggers if t in s) for s in run]
+            if all(each):
+                common = frozenset.intersection(*each)
+                # one trigger in every string (the longest: the rarest); else, all of them
+                consider(frozenset([max(sorted(common), key=len)]) if common else frozenset().union(*each))
+        run = {""}
+
+    for op, av in items:
+        got = _expand(op, av, c)
+        if got is not None:
+            grown = {x + y for x in run for y in got}
+            if len(grown) > _MAX_EXPANSION:
+                flush()  # the strings so far are still in every match
+                grown = got
+            run = grown
+            continue
+        flush()
+        if op is c.SUBPATTERN:
+            consider(_cover(list(av[-1]), triggers, sp))
+        elif op is c.BRANCH:
+            branches = [_cover(list(br), triggers, sp) for br in av[1]]
+            if all(branches):
+                consider(frozenset().union(*branches))  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            consider(_cover(list(av[2]), triggers, sp))
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            consider(_cover(list(av), triggers, sp))
+    flush()
+    return best
+
+
+def _covering_all(patterns: Sequence[str], triggers: Sequence[str]) -> "tuple[str, ...] | None":
+    """The triggers that cover every one of ``patterns`` (sorted), or None when one of
+    them has no proof."""
+    out: set[str] = set()
+    for p in patterns:
+        got = covering_triggers(p, triggers)
+        if got is None:
+            return None
+        out |= got
+    return tuple(sorted(out))
+
+
 # ------------------------------------------------------------------ keyword-block detector
 def _snip(s: str, n: int = 40) -> str:
     s = " ".join(s.split())
@@ -160,6 +307,12 @@ class KeywordBlockDetector(BaseDetector):
         line_src = r"[^\w\n]{0,8}(?:" + alternation(ps.get("line")) + r")[^\w\n]{0,8}"
         self._line = regex.compile(line_src) if ps.get("line") else None
         self._line_max = _max_width(line_src) if ps.get("line") else 0
+        # The triggers that every strong cue, and every tail, holds one of (None: not
+        # proved).  A candidate line without one can hold no strong cue, and so can only
+        # be removed by a [line] pattern or a tail: the cue scan, the costliest step of
+        # this detector on long lines that merely say "terms" or "licensed", is skipped.
+        self._strong_triggers = _covering_all(ps.get("strong"), self.triggers)
+        self._tail_triggers = _covering_all(ps.get("tail"), self.triggers)
         # tail: must start the line or follow a sentence end, and run to the line's end
         self._tail = regex.compile(
             r"(?:(?<=[.!?\"')\]]\s{1,3})|^)(?:" + alternation(ps.get("tail")) + r")[^\n]{0,%d}$"
@@ -200,29 +353,39 @@ class KeywordBlockDetector(BaseDetector):
         low = doc.lower
         blocks = doc.blocks
         cues_rx = self._cues
+        line_rx, line_max = self._line, self._line_max
+        # the candidates that may hold a strong cue, or a tail (None: any of them)
+        may_strong = may_tail = None
+        if self._strong_triggers is not None and self.min_strong >= 1:
+            may_strong = set(candidate_blocks(doc, self._strong_triggers))
+        if self._tail_triggers is not None:
+            may_tail = set(candidate_blocks(doc, self._tail_triggers))
         for i in cands:
             b = blocks[i]
+            length = b.end - b.start
             seg = low[b.start : b.end]
-            if self._line is not None and self._line.fullmatch(seg, timeout=REGEX_TIMEOUT):
+            # (a line longer than any match of the [line] patterns cannot fullmatch one)
+            if line_rx is not None and length <= line_max and line_rx.fullmatch(seg, timeout=REGEX_TIMEOUT):
                 yield Span(b.start, b.end, self.name, f"boilerplate line {_snip(seg)!r}")
                 continue
             if full is not None and i not in full:
                 continue  # only a line trigger: no strong, weak-with-strong or tail cue here
             hs = []
-            try:
-                for m in cues_rx.finditer(seg, timeout=REGEX_TIMEOUT):
-                    hs.append((m.group("s") is not None, m.group(0), m.start()))
-            except TimeoutError:
-                log.warning("cleaner: detector %s gave up on a document after %.1fs", self.name, REGEX_TIMEOUT)
+            if may_strong is None or i in may_strong:
+                try:
+                    for m in cues_rx.finditer(seg, timeout=REGEX_TIMEOUT):
+                        hs.append((m.group("s") is not None, m.group(0), m.start()))
+                except TimeoutError:
+                    log.warning("cleaner: detector %s gave up on a document after %.1fs", self.name, REGEX_TIMEOUT)
+            # else: no strong cue can be here, and weak cues alone remove nothing
             strong = [h for h in hs if h[0]]
             n = len(hs)
-            length = b.end - b.start
             if strong and length <= self.short_chars and strong[0][2] <= self.lead_chars:
                 # a short line that OPENS with the notice ("We use cookies ...")
                 yield Span(b.start, b.end, self.name, f"short line opening with {_cue_list(hs)}")
                 continue
             # A notice glued to the end of a kept line: cut only the notice.
-            if self._tail is not None:
+            if self._tail is not None and (may_tail is None or i in may_tail):
                 try:
                     m = self._tail.search(seg, 1, timeout=REGEX_TIMEOUT)
                 except TimeoutError:
@@ -230,7 +393,7 @@ class KeywordBlockDetector(BaseDetector):
                 if m is not None and m.start() > 0:
                     yield Span(b.start + m.start(), b.end, self.name, f"trailing notice {_snip(m.group(0))!r}")
                     continue
-            if len(strong) >= self.min_strong and length / n <= self.max_chars_per_cue:
+            if n and len(strong) >= self.min_strong and length / n <= self.max_chars_per_cue:
                 yield Span(b.start, b.end, self.name,
                            f"{len(strong)} strong of {n} cues in {length} chars: {_cue_list(hs)}")
 
