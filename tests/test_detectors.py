@@ -272,3 +272,15 @@ def test_keyword_detectors_skip_only_lines_that_cannot_hold_a_cue(lines):
         got = list(det.detect(doc))
         det._strong_triggers = det._tail_triggers = None
         assert list(det.detect(doc)) == got
+
+
+def test_link_farm_patterns_hold_their_prefilters_triggers():
+    """link_farm runs each pattern only on the lines its trigger set finds: every match
+    of a [heading] pattern holds a heading trigger, of an [action] pattern an action
+    trigger, and of a [site_ref] pattern a URL trigger."""
+    det = create("link_farm")
+    ps = load_patterns("link_farm")
+    for section, trig in (("heading", det._heading_triggers), ("action", det._action_triggers),
+                          ("site_ref", det._url_triggers)):
+        for pat in ps.get(section):
+            assert covering_triggers(pat, trig), f"link_farm[{section}] {pat!r}: a match can hold no trigger"
