@@ -14,6 +14,8 @@ numpy, with the same results, which the tests check).
 - :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
+- :func:`merge_spans`, :func:`kept_pieces` and :func:`whole_lines`: the pipeline's
+  loops over the spans (hundreds a page where page_furniture cuts line by line).
 - The language identifier: :func:`sample` (the longest lines), :class:`AsciiWordSet`
   (its English check on ASCII samples, without a string made per word) and
   :func:`script_counts` (kana, Han, Hangul and Thai characters).
@@ -1297,6 +1299,160 @@ def block_list(str text, block_type):
                 out.append(new(block_type, (a, b, text[a:b])))
         a = b + 1
     return out
+
+
+# ---------------------------------------------------------------- pipeline spans
+cdef struct _SpanKey:  # merge_spans' sort key (start, -end), and the place in the input
+    Py_ssize_t start
+    Py_ssize_t neg_end
+    Py_ssize_t idx
+
+
+cdef int _by_start_longest(const void *a, const void *b) noexcept nogil:
+    cdef const _SpanKey *x = <const _SpanKey *>a
+    cdef const _SpanKey *y = <const _SpanKey *>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    if x.neg_end != y.neg_end:
+        return -1 if x.neg_end < y.neg_end else 1
+    return -1 if x.idx < y.idx else (1 if x.idx > y.idx else 0)  # a stable sort
+
+
+def merge_spans(list spans, Py_ssize_t length, span_type):
+    """``cleaner.pipeline.merge_spans(spans, length)``: the same list, with the same
+    objects where the Python loop passes a span on as it is.  None when an offset is
+    not an int that fits a ``Py_ssize_t`` (the caller then runs the Python loop).
+
+    >>> from collections import namedtuple
+    >>> S = namedtuple("S", "start end detector reason")
+    >>> merge_spans([S(5, 9, "b", "y"), S(0, 6, "a", "x"), S(20, 25, "a", "z"), S(24, 40, "a", "z")], 30, S)
+    [S(start=0, end=9, detector='a+b', reason='x; y'), S(start=20, end=30, detector='a', reason='z')]
+    """
+    cdef Py_ssize_t n = len(spans), m = 0, i, start, end, a, b, cur_end
+    cdef _SpanKey *keys = NULL
+    cdef list clean = []
+    cdef list out = []
+    cdef list dets = None, reasons = None
+    if n == 0:
+        return out
+    keys = <_SpanKey *>malloc(n * sizeof(_SpanKey))
+    if keys == NULL:
+        raise MemoryError()
+    try:
+        for s in spans:
+            try:
+                start = s.start
+                end = s.end
+            except (TypeError, OverflowError):
+                return None
+            if start < 0 or end > length:  # clipped to [0, length]
+                a = start if start > 0 else 0
+                b = end if end < length else length
+                if b > a:
+                    s = span_type(s.start if start > 0 else 0, s.end if end < length else length,
+                                  s.detector, s.reason)
+                else:
+                    continue
+            elif end <= start:
+                continue
+            else:
+                a, b = start, end
+            keys[m].start = a
+            keys[m].neg_end = -b
+            keys[m].idx = m
+            clean.append(s)
+            m += 1
+        if m == 0:
+            return out
+        qsort(keys, m, sizeof(_SpanKey), _by_start_longest)
+        cur = clean[keys[0].idx]
+        cur_end = -keys[0].neg_end
+        cur_end_obj = cur.end
+        for i in range(1, m):
+            s = clean[keys[i].idx]
+            if keys[i].start <= cur_end:
+                if dets is None:
+                    dets, reasons = [cur.detector], [cur.reason]
+                d = s.detector
+                if d not in dets:
+                    dets.append(d)
+                r = s.reason
+                if r not in reasons:
+                    reasons.append(r)
+                if -keys[i].neg_end > cur_end:
+                    cur_end = -keys[i].neg_end
+                    cur_end_obj = s.end
+            else:
+                out.append(cur if dets is None else span_type(cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
+                cur, cur_end, cur_end_obj, dets = s, -keys[i].neg_end, s.end, None
+        out.append(cur if dets is None else span_type(cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
+        return out
+    finally:
+        free(keys)
+
+
+def kept_pieces(str text, spans):
+    """``cleaner.pipeline.kept_pieces(text, spans)``: the ``(start, end)`` pieces of
+    ``text`` that deleting ``spans`` keeps (a span of whole lines takes its line break
+    with it).  None when an offset lies outside ``[0, len(text)]`` or is not an int
+    that fits (the caller then runs the Python loop, with Python's indexing).
+
+    >>> from collections import namedtuple
+    >>> S = namedtuple("S", "start end")
+    >>> kept_pieces("keep\\n| |\\nkeep too\\n", [S(5, 8)])
+    [(0, 5), (9, 18)]
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos = 0, start, end
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef list pieces = []
+    for s in spans:
+        try:
+            start = s.start
+            end = s.end
+        except (TypeError, OverflowError):
+            return None
+        if start < 0 or start > n or end < 0 or end > n:
+            return None
+        if (start == 0 or _read(kind, data, start - 1) == 10) and (end == n or _read(kind, data, end) == 10):
+            if end < n:
+                end += 1
+            elif start > 0:
+                start -= 1
+        if start > pos:
+            pieces.append((pos, start))
+        if end > pos:
+            pos = end
+    if pos < n:
+        pieces.append((pos, n))
+    return pieces
+
+
+def whole_lines(str text, spans):
+    """``cleaner.pipeline._whole_lines(text, spans)``: does every span start at a line
+    start and end at a line end?  None when an offset is one that the Python test
+    would read with a negative index or past the end (it runs then).
+
+    >>> from collections import namedtuple
+    >>> S = namedtuple("S", "start end")
+    >>> whole_lines("a\\nbb\\nc", [S(2, 4)]), whole_lines("a\\nbb\\nc", [S(3, 4)])
+    (True, False)
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), a, b
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    for s in spans:
+        try:
+            a = s.start
+            b = s.end
+        except (TypeError, OverflowError):
+            return None
+        if a < 0 or a > n or b < 1 or b > n:
+            return None
+        if not ((a == 0 or _read(kind, data, a - 1) == 10)
+                and (b == n or _read(kind, data, b) == 10 or _read(kind, data, b - 1) == 10)):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------- typo fixer: edit neighbours

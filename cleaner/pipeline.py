@@ -18,10 +18,12 @@ import inspect
 import re
 import unicodedata
 from bisect import bisect_right
+from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import normalisers as N
 from .config import PipelineConfig
+from ._compiled import fast
 from .document import Document, Edit, Result, Span
 from .detectors.base import carry_candidates
 from .lang import sample as language_sample
@@ -77,6 +79,14 @@ def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
     >>> merge_spans([Span(5, 9, "b", "y"), Span(0, 6, "a", "x"), Span(20, 25, "a", "z")])
     [Span(start=0, end=9, detector='a+b', reason='x; y'), Span(start=20, end=25, detector='a', reason='z')]
     """
+    f = fast()
+    if f is not None and length is not None:
+        # the same list, one compiled loop (None: an offset that is not a machine int)
+        if type(spans) is not list:
+            spans = list(spans)
+        got = f.merge_spans(spans, length, Span)
+        if got is not None:
+            return got
     clean: list[Span] = []
     add = clean.append
     if length is None:
@@ -119,6 +129,10 @@ def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
     return out
 
 
+#: the detect() sort key, ``(start, end)``, made in C
+_START_END = attrgetter("start", "end")
+
+
 def _by_start_longest(s: Span) -> tuple[int, int]:
     return (s.start, -s.end)
 
@@ -134,6 +148,11 @@ def kept_pieces(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
     >>> kept_pieces("keep\\n| |\\nkeep too\\n", [Span(5, 8, "separators", "")])
     [(0, 5), (9, 18)]
     """
+    f = fast()
+    if f is not None:  # the same pieces, one compiled loop (None: offsets out of range)
+        got = f.kept_pieces(text, spans)
+        if got is not None:
+            return got
     n = len(text)
     pieces: list[tuple[int, int]] = []
     pos = 0
@@ -158,6 +177,11 @@ def _whole_lines(text: str, spans: Sequence[Span]) -> bool:
     >>> _whole_lines("a\\nbb\\nc", [Span(2, 4, "x", "")]), _whole_lines("a\\nbb\\nc", [Span(3, 4, "x", "")])
     (True, False)
     """
+    f = fast()
+    if f is not None:  # the same answer, one compiled loop (None: offsets out of range)
+        got = f.whole_lines(text, spans)
+        if got is not None:
+            return got
     n = len(text)
     for s in spans:
         a, b = s.start, s.end
@@ -253,7 +277,7 @@ class Pipeline:
             except Exception as exc:
                 name = getattr(det, "name", type(det).__name__)
                 raise DetectorError(f"detector {name} failed: {type(exc).__name__}: {exc}") from exc
-        spans.sort(key=lambda s: (s.start, s.end))
+        spans.sort(key=_START_END)
         return spans
 
     def _fixed_point(self, first: Document, raw: list[Span], spans: list[Span]) -> tuple[list[Span], list[Span]]:

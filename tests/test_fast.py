@@ -806,3 +806,66 @@ def test_script_counts_decide_as_the_regex(s):
     got = L._by_script(s)
     with python_paths():
         assert L._by_script(s) == got
+
+
+# ---------------------------------------------------------------- pipeline spans
+from cleaner import pipeline as P  # noqa: E402
+from cleaner.document import Span  # noqa: E402
+
+SPAN_TEXT = st.text(alphabet=st.sampled_from(list("ab \n|é\u3000")), max_size=60)
+DETS = st.sampled_from(["a", "b", "c+d"])
+REASONS = st.sampled_from(["x", "y", "z"])
+
+
+@st.composite
+def spans_over(draw, lo: int = -5, extra: int = 5):
+    """A text and spans over it, some overlapping, touching, empty or out of range."""
+    text = draw(SPAN_TEXT)
+    n = len(text)
+    out = []
+    for _ in range(draw(st.integers(0, 12))):
+        a = draw(st.integers(lo, n + extra))
+        b = draw(st.integers(lo, n + extra))
+        out.append(Span(a, b, draw(DETS), draw(REASONS)))
+    return text, out
+
+
+@given(spans_over())
+@settings(max_examples=400, deadline=None)
+def test_compiled_merge_spans_is_the_python_loop(case):
+    text, spans = case
+    got = P.merge_spans(spans, len(text))
+    with python_paths():
+        ref = P.merge_spans(spans, len(text))
+    assert got == ref
+    # the spans passed on as they are are the same objects, as in the Python loop
+    assert [id(s) for s in got if any(s is t for t in spans)] == [id(s) for s in ref if any(s is t for t in spans)]
+
+
+@given(spans_over(lo=0, extra=0))
+@settings(max_examples=400, deadline=None)
+def test_compiled_kept_pieces_and_whole_lines_are_the_python_loops(case):
+    """Offsets in [0, len(text)], merged or not (reversed, overlapping, empty)."""
+    text, spans = case
+    for some in (P.merge_spans(spans, len(text)), spans):
+        with python_paths():
+            ref = P.kept_pieces(text, some)
+            ref_whole = P._whole_lines(text, some)
+        assert FAST.kept_pieces(text, some) == ref
+        assert P.kept_pieces(text, some) == ref
+        whole = FAST.whole_lines(text, some)
+        # None only where the Python test would read text[-1] (a span ending at 0)
+        assert whole == ref_whole or (whole is None and any(s.end == 0 for s in some))
+        assert P._whole_lines(text, some) == ref_whole
+
+
+def test_span_loops_hand_odd_offsets_back_to_python():
+    text = "ab\ncd\n"
+    assert FAST.merge_spans([Span(0, 2**70, "a", "x")], 6, Span) is None
+    assert FAST.merge_spans([Span(0.5, 2, "a", "x")], 6, Span) is None
+    assert FAST.kept_pieces(text, [Span(-1, 2, "a", "x")]) is None
+    assert FAST.kept_pieces(text, [Span(0, 7, "a", "x")]) is None
+    assert FAST.whole_lines(text, [Span(0, 0, "a", "x")]) is None  # text[-1] in Python
+    # and the public functions still answer as the Python loops do
+    assert P.merge_spans([Span(0, 2**70, "a", "x")], 6) == [Span(0, 6, "a", "x")]
+    assert P.kept_pieces(text, [Span(3, 5, "a", "x")]) == [(0, 3)]
