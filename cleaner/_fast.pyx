@@ -811,65 +811,87 @@ def stage1(tuple counts, list starts, list ends, const double[::1] seps, const d
 
 
 # ---------------------------------------------------------------- language id
-cdef struct _Line:
-    Py_ssize_t start, length, index
+cdef Py_ssize_t _longest_line(char_t *s, Py_ssize_t n, Py_ssize_t cap, Py_ssize_t *hist, Py_ssize_t *where) noexcept nogil:
+    # The length of the longest line (split at "\n"), ``where`` its first start; and,
+    # while every line is shorter than ``cap``, the number of lines of each length.
+    cdef Py_ssize_t i, a = 0, ln, best = -1
+    for i in range(n + 1):
+        if i == n or s[i] == 10:
+            ln = i - a
+            if ln > best:
+                best = ln
+                where[0] = a
+            if ln < cap:
+                hist[ln] += 1
+            a = i + 1
+    return best
 
 
-cdef int _longest_first(const void *a, const void *b) noexcept nogil:
-    # by length, longest first; equal lengths in document order (Python's stable
-    # ``sorted(..., reverse=True)``)
-    cdef const _Line *x = <const _Line *>a
-    cdef const _Line *y = <const _Line *>b
-    if x.length != y.length:
-        return -1 if x.length > y.length else 1
-    return -1 if x.index < y.index else (1 if x.index > y.index else 0)
-
-
-cdef int _by_index(const void *a, const void *b) noexcept nogil:
-    cdef const _Line *x = <const _Line *>a
-    cdef const _Line *y = <const _Line *>b
-    return -1 if x.index < y.index else (1 if x.index > y.index else 0)
+cdef list _chosen_lines(str text, char_t *s, Py_ssize_t n, Py_ssize_t t, Py_ssize_t k):
+    # every line longer than t, and the first k lines of length t, in document order
+    cdef Py_ssize_t i, a = 0, ln
+    cdef list out = []
+    for i in range(n + 1):
+        if i == n or s[i] == 10:
+            ln = i - a
+            if ln > t or (ln == t and k > 0):
+                if ln == t:
+                    k -= 1
+                out.append(text[a:i])
+            a = i + 1
+    return out
 
 
 def sample(str text, Py_ssize_t max_chars):
     """``cleaner.lang.sample``: the longest lines of ``text`` (longest first, equal
     lengths in document order) until they hold ``max_chars`` characters, joined in
     document order, cut at ``2 * max_chars``; ``text`` itself when it is no longer than
-    ``max_chars``.  Only the chosen lines are made into strings.
+    ``max_chars``.  Only the chosen lines are made into strings, and nothing is sorted:
+    a count of the lines of each length gives the shortest length ``t`` taken and how
+    many lines of that length are (the first ones).
 
     >>> sample("a\\nbbb\\ncc\\ndddd", 6)
     'bbb\\ndddd'
     """
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), nl = 1, i, k, a, total = 0, chosen = 0
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), longest, where = 0, total = 0, t, k, need
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    cdef _Line *lines
+    cdef Py_ssize_t *hist
     if n <= max_chars:
         return text
-    for i in range(n):
-        if _read(kind, data, i) == 10:
-            nl += 1
-    lines = <_Line *>malloc(nl * sizeof(_Line))
-    if not lines:
+    if max_chars <= 0:
+        return ""
+    hist = <Py_ssize_t *>calloc(max_chars, sizeof(Py_ssize_t))
+    if not hist:
         raise MemoryError()
     try:
-        k = 0
-        a = 0
-        for i in range(n + 1):
-            if i == n or _read(kind, data, i) == 10:
-                lines[k].start = a
-                lines[k].length = i - a
-                lines[k].index = k
-                k += 1
-                a = i + 1
-        qsort(lines, nl, sizeof(_Line), _longest_first)
-        while chosen < nl and total < max_chars:
-            total += lines[chosen].length
-            chosen += 1
-        qsort(lines, chosen, sizeof(_Line), _by_index)
-        return "\n".join([text[lines[i].start : lines[i].start + lines[i].length] for i in range(chosen)])[: max_chars * 2]
+        if kind == 1:
+            longest = _longest_line(<uint8_t *>data, n, max_chars, hist, &where)
+        elif kind == 2:
+            longest = _longest_line(<uint16_t *>data, n, max_chars, hist, &where)
+        else:
+            longest = _longest_line(<uint32_t *>data, n, max_chars, hist, &where)
+        if longest >= max_chars:  # the longest line alone is enough
+            return text[where : where + longest][: max_chars * 2]
+        # longest first: the lines of each length, until a length t completes the sample
+        t = longest
+        while t > 0 and total + t * hist[t] < max_chars:
+            total += t * hist[t]
+            t -= 1
+        if t == 0:
+            k = hist[0]  # every line is taken, the empty ones too (they add nothing)
+        else:
+            need = max_chars - total
+            k = (need + t - 1) // t  # lines of length t until the sample is full
     finally:
-        free(lines)
+        free(hist)
+    if kind == 1:
+        lines = _chosen_lines(text, <uint8_t *>data, n, t, k)
+    elif kind == 2:
+        lines = _chosen_lines(text, <uint16_t *>data, n, t, k)
+    else:
+        lines = _chosen_lines(text, <uint32_t *>data, n, t, k)
+    return "\n".join(lines)[: max_chars * 2]
 
 
 def script_counts(str s):

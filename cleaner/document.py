@@ -89,6 +89,8 @@ class Document:
     _lower: str | None = field(default=None, repr=False)
     _blocks: list[Block] | None = field(default=None, repr=False)
     _lang: tuple[str, float] | None = field(default=None, repr=False)
+    #: the language identifier's sample of ``text`` (:meth:`lang_sample`)
+    _lang_sample: str | None = field(default=None, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     #: candidate blocks per trigger set, filled by ``detectors.base.candidate_blocks``
     _cands: dict[int, list[int]] | None = field(default=None, repr=False)
@@ -136,10 +138,19 @@ class Document:
             if code is not None:
                 self._lang = (code, 1.0)
             else:
-                from .lang import detect_language
+                from .lang import language_of_sample
 
-                self._lang = detect_language(self.text)
+                self._lang = language_of_sample(self.lang_sample())
         return self._lang[0]
+
+    def lang_sample(self) -> str:
+        """The text's longest lines that the language identifier reads
+        (``cleaner.lang.sample(text)``), made once."""
+        if self._lang_sample is None:
+            from .lang import sample
+
+            self._lang_sample = sample(self.text)
+        return self._lang_sample
 
     @property
     def declared_lang(self) -> str | None:

@@ -272,7 +272,16 @@ def detect_language(text: str, max_chars: int = 1000) -> tuple[str, float]:
     >>> detect_language("1234 5678")
     ('und', 0.0)
     """
-    s = sample(text, max_chars)
+    return language_of_sample(sample(text, max_chars))
+
+
+def language_of_sample(s: str) -> tuple[str, float]:
+    """:func:`detect_language`'s answer from its sample, ``sample(text, max_chars)`` (for
+    a caller that keeps the sample, as ``Document`` does).
+
+    >>> language_of_sample(sample("Die Regierung hat am Dienstag die Steuern erhöht, sagte der Minister.\\n" * 30))[0]
+    'de'
+    """
     ascii_ = s.isascii()
     f = fast()
     if ascii_ and f is not None:

@@ -26,7 +26,6 @@ from .config import PipelineConfig
 from ._compiled import fast
 from .document import Document, Edit, Result, Span
 from .detectors.base import carry_candidates
-from .lang import sample as language_sample
 from .registry import create
 
 
@@ -316,8 +315,8 @@ class Pipeline:
             doc = Document(kept, meta, _memo=memo)
             if lang is not None:
                 if first_sample is None:
-                    first_sample = language_sample(text)
-                if language_sample(kept) == first_sample:
+                    first_sample = first.lang_sample()  # made once, by the first pass's language id
+                if doc.lang_sample() == first_sample:  # (kept by doc, should it need its own)
                     doc._lang = lang
             if whole:
                 carry_candidates(first, pieces, doc)

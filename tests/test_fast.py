@@ -675,7 +675,7 @@ def _python_sample(text: str, max_chars: int) -> str:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.text(alphabet="ab é\t", max_size=30), st.sampled_from(["", "x" * 40, "y" * 40])),
+@given(st.lists(st.one_of(st.text(alphabet="ab é\t\u4e2d\U0001f600", max_size=30), st.sampled_from(["", "x" * 40, "y" * 40])),
                 max_size=60).map("\n".join), st.integers(0, 200))
 def test_compiled_sample_is_the_python_sample(text, max_chars):
     # equal lengths (ties in document order), empty lines, a text shorter than max_chars
