@@ -672,39 +672,78 @@ def dup_flags(str text, list starts, list ends, unsigned char[::1] out):
     >>> out.tolist()
     [1, 0, 1, 0]
     """
-    cdef Py_ssize_t m = len(starts), k, a, b
+    cdef Py_ssize_t m = len(starts), k, a, b, size = 8, j
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
-    cdef uint64_t h
-    cdef dict first = {}
-    cdef dict groups = {}
+    cdef uint64_t h, slot, mask
+    cdef uint64_t *hashes = NULL
+    cdef Py_ssize_t *owner = NULL  # per slot of an open-addressing table: first block, or -1
+    cdef Py_ssize_t *nxt = NULL  # per block: the next block of the same hash, or -1
+    cdef Py_ssize_t *last = NULL  # per slot: the last block of its chain
+    cdef unsigned char *shared = NULL  # per block: another block has its hash
     if len(ends) != m or out.shape[0] != m:
         raise ValueError("lengths differ")
-    for k in range(m):
-        a = starts[k]
-        b = ends[k]
-        if a < 0 or b > n or a > b:
-            raise ValueError("block out of range")
-        out[k] = 0
-        if kind == 1:
-            h = _hash(<uint8_t *>data + a, b - a)
-        elif kind == 2:
-            h = _hash(<uint16_t *>data + a, b - a)
-        else:
-            h = _hash(<uint32_t *>data + a, b - a)
-        key = h
-        j = first.setdefault(key, k)
-        if j != k:
-            groups.setdefault(key, [j]).append(k)
-    for members in groups.values():
-        seen = {}
-        for k in members:
-            s = text[starts[k] : ends[k]]
-            seen[s] = seen.get(s, 0) + 1
-        for k in members:
-            if seen[text[starts[k] : ends[k]]] > 1:
-                out[k] = 1
+    if m == 0:
+        return
+    while size < 2 * m:
+        size <<= 1
+    mask = size - 1
+    hashes = <uint64_t *>malloc(size * sizeof(uint64_t))
+    owner = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
+    last = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
+    nxt = <Py_ssize_t *>malloc(m * sizeof(Py_ssize_t))
+    shared = <unsigned char *>calloc(m, 1)
+    try:
+        if not hashes or not owner or not last or not nxt or not shared:
+            raise MemoryError()
+        for j in range(size):
+            owner[j] = -1
+        for k in range(m):
+            a = starts[k]
+            b = ends[k]
+            if a < 0 or b > n or a > b:
+                raise ValueError("block out of range")
+            out[k] = 0
+            nxt[k] = -1
+            if kind == 1:
+                h = _hash(<uint8_t *>data + a, b - a)
+            elif kind == 2:
+                h = _hash(<uint16_t *>data + a, b - a)
+            else:
+                h = _hash(<uint32_t *>data + a, b - a)
+            slot = h & mask
+            while owner[slot] != -1 and hashes[slot] != h:
+                slot = (slot + 1) & mask
+            if owner[slot] == -1:
+                hashes[slot] = h
+                owner[slot] = k
+                last[slot] = k
+            else:  # the hash seen before: chain this block behind the last one
+                nxt[last[slot]] = k
+                last[slot] = k
+                shared[owner[slot]] = 1
+        # only the blocks that share a hash are compared, as strings
+        for j in range(size):
+            k = owner[j]
+            if k == -1 or not shared[k]:
+                continue
+            seen = {}
+            while k != -1:
+                t = text[starts[k] : ends[k]]
+                seen[t] = seen.get(t, 0) + 1
+                k = nxt[k]
+            k = owner[j]
+            while k != -1:
+                if seen[text[starts[k] : ends[k]]] > 1:
+                    out[k] = 1
+                k = nxt[k]
+    finally:
+        free(hashes)
+        free(owner)
+        free(last)
+        free(nxt)
+        free(shared)
 
 
 def stage1(tuple counts, list starts, list ends, const double[::1] seps, const double[::1] urls,
