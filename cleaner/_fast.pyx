@@ -162,17 +162,21 @@ cdef void _count(char_t *s, Py_ssize_t a, Py_ssize_t b, StopTable stop, long lon
     cdef Py_ssize_t i, tok = a, maxlen = stop.maxlen
     cdef Py_UCS4 c, prev = s[a - 1] if a > 0 else 10
     cdef bint in_tok = False
+    cdef uint64_t h = 0  # the token's hash (as _hash), made while it is read
     for i in range(a, b):
         c = s[i]
         if _space(c):
             if in_tok:
                 in_tok = False
-                if i - tok <= maxlen and stop.has(&s[tok], i - tok):
+                if i - tok <= maxlen and stop.has_hashed(&s[tok], i - tok, h):
                     ns += 1
-        elif not in_tok:
-            in_tok = True
-            tok = i
-            nw += 1
+        else:
+            if not in_tok:
+                in_tok = True
+                tok = i
+                nw += 1
+                h = 1469598103934665603ULL
+            h = (h ^ <uint64_t>c) * 1099511628211ULL
         if 48 <= c <= 57:
             nd += 1
         elif c == 44:
@@ -180,7 +184,7 @@ cdef void _count(char_t *s, Py_ssize_t a, Py_ssize_t b, StopTable stop, long lon
         elif (prev == 32 or prev == 10) and _capital(c):
             nt += 1
         prev = c
-    if in_tok and b - tok <= maxlen and stop.has(&s[tok], b - tok):
+    if in_tok and b - tok <= maxlen and stop.has_hashed(&s[tok], b - tok, h):
         ns += 1
     out[0] = nw
     out[1] = ns
