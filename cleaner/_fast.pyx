@@ -34,7 +34,7 @@ from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGT
     PyUnicode_FromKindAndData, PyUnicode_READ_CHAR
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, qsort
-from libc.string cimport memcmp, memcpy
+from libc.string cimport memchr, memcmp, memcpy
 
 ctypedef fused char_t:  # the three widths of a str (PEP 393)
     uint8_t
@@ -1330,6 +1330,45 @@ def collapse_spaces(str text):
 
 
 # ---------------------------------------------------------------- document lines
+cdef inline Py_ssize_t _line_end(int kind, void *data, Py_ssize_t a, Py_ssize_t n) noexcept nogil:
+    # the first "\n" at or after a, or n
+    cdef const void *p
+    cdef const uint16_t *s2
+    cdef const uint32_t *s4
+    if kind == 1:
+        p = memchr(<const char *>data + a, 10, n - a) if a < n else NULL
+        return n if p == NULL else <const char *>p - <const char *>data
+    if kind == 2:
+        s2 = <const uint16_t *>data
+        while a < n and s2[a] != 10:
+            a += 1
+        return a
+    s4 = <const uint32_t *>data
+    while a < n and s4[a] != 10:
+        a += 1
+    return a
+
+
+cdef extern from *:
+    """
+    /* block_type((a, b, s)) as tuple.__new__ makes it for a subclass of tuple (its
+       tp_alloc, then the three items), without the argument tuple and the call */
+    static PyObject *cleaner_new_block(PyObject *type, Py_ssize_t a, Py_ssize_t b, PyObject *s) {
+        PyTypeObject *t = (PyTypeObject *)type;
+        PyObject *o = t->tp_alloc(t, 3), *x;
+        if (!o) return NULL;
+        if (!(x = PyLong_FromSsize_t(a))) { Py_DECREF(o); return NULL; }
+        PyTuple_SET_ITEM(o, 0, x);
+        if (!(x = PyLong_FromSsize_t(b))) { Py_DECREF(o); return NULL; }
+        PyTuple_SET_ITEM(o, 1, x);
+        Py_INCREF(s);
+        PyTuple_SET_ITEM(o, 2, s);
+        return o;
+    }
+    """
+    object cleaner_new_block(object type, Py_ssize_t a, Py_ssize_t b, object s)
+
+
 def block_list(str text, block_type):
     """``Document``'s blocks: ``block_type((start, end, line))`` (made with
     ``tuple.__new__``) for every line of ``text`` that is not empty and not made only of
@@ -1348,10 +1387,12 @@ def block_list(str text, block_type):
     cdef bint keep
     cdef list out = []
     new = tuple.__new__
+    # a plain subclass of tuple (a namedtuple): made directly, as tuple.__new__ would
+    cdef bint direct = (type(block_type) is type and issubclass(block_type, tuple)
+                        and (<object>block_type).__itemsize__ == tuple.__itemsize__
+                        and (<object>block_type).__basicsize__ == tuple.__basicsize__)
     while a <= n:
-        b = a
-        while b < n and _read(kind, data, b) != 10:
-            b += 1
+        b = _line_end(kind, data, a, n)
         if b > a:
             c = _read(kind, data, a)
             keep = c != 32 and c != 9  # a line starting otherwise is kept (as `line[0] not in " \t"`)
@@ -1361,7 +1402,10 @@ def block_list(str text, block_type):
                         keep = True
                         break
             if keep:
-                out.append(new(block_type, (a, b, text[a:b])))
+                if direct:
+                    out.append(cleaner_new_block(block_type, a, b, text[a:b]))
+                else:
+                    out.append(new(block_type, (a, b, text[a:b])))
         a = b + 1
     return out
 

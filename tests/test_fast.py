@@ -869,3 +869,15 @@ def test_span_loops_hand_odd_offsets_back_to_python():
     # and the public functions still answer as the Python loops do
     assert P.merge_spans([Span(0, 2**70, "a", "x")], 6) == [Span(0, 6, "a", "x")]
     assert P.kept_pieces(text, [Span(3, 5, "a", "x")]) == [(0, 3)]
+
+
+def test_block_list_makes_any_tuple_type_as_tuple_new_would():
+    from collections import namedtuple
+
+    class WithDict(tuple):  # a __dict__: not made directly, but by tuple.__new__
+        pass
+
+    for block_type in (namedtuple("B", "start end text"), WithDict, D.Block):
+        got = FAST.block_list("ab\n\n  \n\u3000cd\nx", block_type)
+        assert [type(b) for b in got] == [block_type] * 3
+        assert [tuple(b) for b in got] == [(0, 2, "ab"), (7, 10, "\u3000cd"), (11, 12, "x")]
