@@ -29,6 +29,7 @@ import sys
 from array import array
 
 from cpython.array cimport array as carray, clone
+from cpython.ref cimport PyObject
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, Py_UNICODE_ISDIGIT, \
     Py_UNICODE_ISLOWER, \
     PyUnicode_FromKindAndData, PyUnicode_READ_CHAR
@@ -1562,6 +1563,71 @@ def whole_lines(str text, spans):
                 and (b == n or _read(kind, data, b) == 10 or _read(kind, data, b - 1) == 10)):
             return False
     return True
+
+
+cdef extern from *:
+    """
+    /* One span: the type's tp_alloc (zeroed slots, as object.__new__ gives), then each
+       field set through its slot's descriptor, as a frozen dataclass's __init__ does
+       with object.__setattr__ */
+    static PyObject *cleaner_new_span(PyObject *type, PyObject *const *descrs, PyObject *const *vals) {
+        PyTypeObject *t = (PyTypeObject *)type;
+        PyObject *o = t->tp_alloc(t, 0);
+        int i;
+        if (!o) return NULL;
+        for (i = 0; i < 4; i++) {
+            if (Py_TYPE(descrs[i])->tp_descr_set(descrs[i], o, vals[i]) < 0) {
+                Py_DECREF(o);
+                return NULL;
+            }
+        }
+        return o;
+    }
+    """
+    object cleaner_new_span(object type, PyObject **descrs, PyObject **vals)
+
+
+_SPAN_FIELDS = ("start", "end", "detector", "reason")
+
+
+def make_spans(span_type, list idx, list starts, list ends, str name, list reasons):
+    """``[span_type(starts[i], ends[i], name, reasons[k]) for k, i in enumerate(idx)]``
+    for a frozen dataclass with ``__slots__`` ``(start, end, detector, reason)``, made
+    without its Python ``__init__``: the same objects (equal, same hash, frozen).
+    None for any other type (the caller then calls it).
+
+    >>> from cleaner.document import Span
+    >>> make_spans(Span, [1], [0, 5], [4, 9], "x", ["why"])
+    [Span(start=5, end=9, detector='x', reason='why')]
+    """
+    cdef Py_ssize_t k, m = len(idx), i, n = len(starts)
+    cdef PyObject *descrs[4]
+    cdef PyObject *vals[4]
+    cdef list out = []
+    d = getattr(span_type, "__dict__", {})
+    if (type(span_type) is not type or getattr(span_type, "__slots__", None) != _SPAN_FIELDS
+            or "__post_init__" in d
+            or any(type(d.get(f)).__name__ != "member_descriptor" for f in _SPAN_FIELDS)
+            or getattr(span_type, "__dataclass_params__", None) is None or not span_type.__dataclass_params__.frozen):
+        return None
+    if len(reasons) != m or len(ends) != n:
+        raise ValueError("lengths differ")
+    held = [d[f] for f in _SPAN_FIELDS]
+    for k in range(4):
+        descrs[k] = <PyObject *>held[k]
+    vals[2] = <PyObject *>name
+    for k in range(m):
+        i = idx[k]
+        if i < 0 or i >= n:
+            raise ValueError("index out of range")
+        a = starts[i]
+        b = ends[i]
+        r = reasons[k]
+        vals[0] = <PyObject *>a
+        vals[1] = <PyObject *>b
+        vals[3] = <PyObject *>r
+        out.append(cleaner_new_span(span_type, descrs, vals))
+    return out
 
 
 # ---------------------------------------------------------------- typo fixer: edit neighbours

@@ -881,3 +881,47 @@ def test_block_list_makes_any_tuple_type_as_tuple_new_would():
         got = FAST.block_list("ab\n\n  \n\u3000cd\nx", block_type)
         assert [type(b) for b in got] == [block_type] * 3
         assert [tuple(b) for b in got] == [(0, 2, "ab"), (7, 10, "\u3000cd"), (11, 12, "x")]
+
+
+def test_make_spans_are_the_dataclass_spans():
+    import dataclasses
+    import pickle
+
+    reasons = ["menu", "short line; 3 links"]
+    got = FAST.make_spans(Span, [2, 0], [0, 5, 10], [4, 9, 14], "page_furniture", reasons)
+    want = [Span(10, 14, "page_furniture", "menu"), Span(0, 4, "page_furniture", "short line; 3 links")]
+    assert got == want and [hash(s) for s in got] == [hash(s) for s in want]
+    assert all(type(s) is Span for s in got) and pickle.loads(pickle.dumps(got)) == want
+    assert [len(s) for s in got] == [4, 4] and dataclasses.asdict(got[0])["reason"] == "menu"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        got[0].start = 1  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        FAST.make_spans(Span, [3], [0, 5, 10], [4, 9, 14], "x", ["r"])
+
+    @dataclasses.dataclass(frozen=True)
+    class NoSlots:
+        start: int
+        end: int
+        detector: str
+        reason: str
+
+    @dataclasses.dataclass(slots=True)
+    class NotFrozen:
+        start: int
+        end: int
+        detector: str
+        reason: str
+
+    for other in (NoSlots, NotFrozen, tuple):
+        assert FAST.make_spans(other, [0], [0], [1], "x", ["r"]) is None
+
+
+def test_page_furniture_spans_are_the_same_with_and_without_make_spans():
+    page = "\n".join(["Home", "News", "Sport", "Contact", "Weather", "Login"]
+                     + ["The council met on Tuesday to discuss the new budget for the coming year, "
+                        "and the members agreed that the schools would get more money than before."] * 3
+                     + ["Share this", "Tweet", "Email", "Print", "Copyright 2024 Example"]) + "\n"
+    got = list(F.PageFurniture().detect(Document(page)))
+    with python_paths():
+        want = list(F.PageFurniture().detect(Document(page)))
+    assert got == want and got

@@ -800,7 +800,14 @@ class PageFurniture(BaseDetector):
         name = self.name
         bad = np.flatnonzero(~pg.keep).tolist()
         start, end = pg.start, pg.end
-        for i, why in zip(bad, self._reasons(pg, bad, cjk)):
+        reasons = self._reasons(pg, bad, cjk)
+        f = fast()
+        if f is not None:  # the same Spans, made without a Python call each
+            made = f.make_spans(Span, bad, start, end, name, reasons)
+            if made is not None:
+                yield from made
+                return
+        for i, why in zip(bad, reasons):
             yield Span(start[i], end[i], name, why)
 
 
