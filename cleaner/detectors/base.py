@@ -313,6 +313,7 @@ class KeywordBlockDetector(BaseDetector):
         # this detector on long lines that merely say "terms" or "licensed", is skipped.
         self._strong_triggers = _covering_all(ps.get("strong"), self.triggers)
         self._tail_triggers = _covering_all(ps.get("tail"), self.triggers)
+        self._line_cover = _covering_all(ps.get("line"), self.triggers + self.line_triggers)
         # tail: must start the line or follow a sentence end, and run to the line's end
         self._tail = regex.compile(
             r"(?:(?<=[.!?\"')\]]\s{1,3})|^)(?:" + alternation(ps.get("tail")) + r")[^\n]{0,%d}$"
@@ -356,28 +357,40 @@ class KeywordBlockDetector(BaseDetector):
         line_rx, line_max = self._line, self._line_max
         # the candidates that may hold a strong cue, or a tail (None: any of them)
         may_strong = may_tail = None
+        strong_triggers = self._strong_triggers or ()
         if self._strong_triggers is not None and self.min_strong >= 1:
             may_strong = set(candidate_blocks(doc, self._strong_triggers))
         if self._tail_triggers is not None:
             may_tail = set(candidate_blocks(doc, self._tail_triggers))
+        # the candidates that may be a whole [line] pattern
+        may_line = None if self._line_cover is None else set(candidate_blocks(doc, self._line_cover))
         for i in cands:
             b = blocks[i]
             length = b.end - b.start
             seg = low[b.start : b.end]
             # (a line longer than any match of the [line] patterns cannot fullmatch one)
-            if line_rx is not None and length <= line_max and line_rx.fullmatch(seg, timeout=REGEX_TIMEOUT):
+            if (line_rx is not None and length <= line_max and (may_line is None or i in may_line)
+                    and line_rx.fullmatch(seg, timeout=REGEX_TIMEOUT)):
                 yield Span(b.start, b.end, self.name, f"boilerplate line {_snip(seg)!r}")
                 continue
             if full is not None and i not in full:
                 continue  # only a line trigger: no strong, weak-with-strong or tail cue here
             hs = []
-            if may_strong is None or i in may_strong:
+            if may_strong is not None and (
+                i not in may_strong
+                # A long line (the short-line rule is out) needs min_strong strong cues.
+                # Each holds a strong trigger, and disjoint cues hold disjoint occurrences
+                # of them, which str.count counts at least once each: fewer occurrences
+                # than min_strong, and no rule can fire on the cues.
+                or (length > self.short_chars and sum(map(seg.count, strong_triggers)) < self.min_strong)
+            ):
+                pass  # no strong cue here, or too few to matter; weak cues alone remove nothing
+            else:
                 try:
                     for m in cues_rx.finditer(seg, timeout=REGEX_TIMEOUT):
                         hs.append((m.group("s") is not None, m.group(0), m.start()))
                 except TimeoutError:
                     log.warning("cleaner: detector %s gave up on a document after %.1fs", self.name, REGEX_TIMEOUT)
-            # else: no strong cue can be here, and weak cues alone remove nothing
             strong = [h for h in hs if h[0]]
             n = len(hs)
             if strong and length <= self.short_chars and strong[0][2] <= self.lead_chars:
