@@ -1630,6 +1630,60 @@ def make_spans(span_type, list idx, list starts, list ends, str name, list reaso
     return out
 
 
+# ---------------------------------------------------------------- separators
+cdef inline bint _in_str(str chars, Py_UCS4 c):
+    return chars.find(chr(c)) != -1
+
+
+def separator_lines(str text, str chars):
+    """``[(start, end)]`` of every line of ``text`` (split at "\\n") made only of spaces,
+    tabs and ``chars``, with at least one of ``chars``: the matches of the separators
+    detector's ``(?m)^[ \\t]*C(?:[ \\t]*C)*[ \\t]*$`` (C the class of ``chars``), in
+    one scan.
+
+    >>> separator_lines("a\\n. | . |\\n  \\n* * *\\n-x-", "|.*-")
+    [(2, 9), (13, 18)]
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), a = 0, i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef unsigned char ascii[128]
+    cdef Py_UCS4 c
+    cdef bint ok, seen
+    cdef list out = []
+    cdef str wide = "".join([ch for ch in chars if ord(ch) >= 128])
+    for i in range(128):
+        ascii[i] = 0
+    for ch in chars:
+        if ord(ch) < 128:
+            ascii[ord(ch)] = 1
+    while a <= n:
+        ok = True
+        seen = False
+        i = a
+        while i < n:
+            c = _read(kind, data, i)
+            if c == 10:
+                break
+            if c < 128:
+                if ascii[c]:
+                    seen = True
+                elif c != 32 and c != 9:
+                    ok = False
+            elif _in_str(wide, c):
+                seen = True
+            else:
+                ok = False
+            if not ok:
+                i = _line_end(kind, data, i, n)
+                break
+            i += 1
+        if ok and seen:
+            out.append((a, i))
+        a = i + 1
+    return out
+
+
 # ---------------------------------------------------------------- typo fixer: edit neighbours
 # A word's deletions are hashed without making a string of each: a polynomial hash over the
 # code points (H(s) = sum s[k] B^(len-1-k), mod 2^64) from the word's prefix and suffix

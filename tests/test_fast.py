@@ -925,3 +925,17 @@ def test_page_furniture_spans_are_the_same_with_and_without_make_spans():
     with python_paths():
         want = list(F.PageFurniture().detect(Document(page)))
     assert got == want and got
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([". | . |", "* * *", "-----", "|", " ", "\t", "\n", "\n", "a", "•", "\u3000", "※ ※",
+                                 "—", "\\\\", "x-", "\r", "\U0001f600", "  |  "]), max_size=30).map("".join),
+       st.sampled_from(["|.-_*=~•·◦▪▫■□●○►▶»«›‹/\\\\:;,+#<>^°…–—―'\"`´¦§¤†‡⁂※", "|.* ", "-\t"]))
+def test_compiled_separator_lines_are_the_regex_matches(text, chars):
+    import re
+
+    import regex
+
+    cls = "[" + regex.escape(chars, special_only=False) + "]"
+    rx = re.compile(rf"(?m)^[ \t]*{cls}(?:[ \t]*{cls})*[ \t]*$")
+    assert FAST.separator_lines(text, chars) == [m.span() for m in rx.finditer(text)]

@@ -7,6 +7,7 @@ from typing import Iterator
 import regex
 
 from ..document import Document, Span
+from .._compiled import fast
 from ..registry import register
 from .base import BaseDetector, load_patterns
 
@@ -23,6 +24,7 @@ class Separators(BaseDetector):
     def __init__(self, min_chars: int = 1, enabled: bool = True) -> None:
         self.min_chars = int(min_chars)
         chars = "".join(load_patterns("separators").get("chars"))
+        self._chars = chars
         cls = "[" + regex.escape(chars, special_only=False) + "]"
         # Whole line: optional spaces, then separator chars and spaces only.
         # [ \t]* and the char class are disjoint, so the match is linear.
@@ -38,7 +40,13 @@ class Separators(BaseDetector):
         # multiline anchors, no construct where the engines differ.  It is linear (the
         # class and [ \t] are disjoint, so every line has one parse), which is why it
         # needs no timeout.
-        for m in self._fast.finditer(doc.text):
-            seg = m.group(0)
+        text = doc.text
+        f = fast()
+        if f is not None:  # the same lines, one compiled scan (cleaner._fast.separator_lines)
+            lines = f.separator_lines(text, self._chars)
+        else:
+            lines = [m.span() for m in self._fast.finditer(text)]
+        for a, b in lines:
+            seg = text[a:b]
             if len(seg) - seg.count(" ") - seg.count("\t") >= self.min_chars:
-                yield Span(m.start(), m.end(), self.name, f"separator line {seg.strip()[:20]!r}")
+                yield Span(a, b, self.name, f"separator line {seg.strip()[:20]!r}")
