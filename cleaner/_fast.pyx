@@ -1684,6 +1684,55 @@ def separator_lines(str text, str chars):
     return out
 
 
+# ---------------------------------------------------------------- normalise fast path
+cdef inline bint _odd(Py_UCS4 c) noexcept nogil:
+    # cleaner.pipeline._ODD_CHAR: CR, C0/C1 controls but \\t... \\n, zero-width
+    # characters, odd horizontal spaces and the tab
+    if c < 0x20:
+        return c != 10
+    if c < 0x7f:
+        return False
+    if c <= 0x9f or c == 0xa0:
+        return True
+    return ((0x2000 <= c <= 0x200b) or c == 0x2028 or c == 0x2029 or c == 0x202f or c == 0x205f
+            or c == 0x2060 or c == 0xfeff)
+
+
+def normal_state(str text):
+    """``(as_is, with_newline)``: would none of the whitespace and control fixers change
+    ``text``, and ``text + "\\n"``?  The character and spacing tests of
+    ``cleaner.pipeline._already_normal`` (not its Unicode normal form), in one scan.
+
+    >>> normal_state("a b\\n"), normal_state("a b"), normal_state("a  b\\n"), normal_state("a \\n")
+    ((True, False), (False, True), (False, False), (False, False))
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c, p1 = 0, p2 = 0, first, last
+    if n == 0:
+        return True, False
+    first = _read(kind, data, 0)
+    last = _read(kind, data, n - 1)
+    if first == 10 or first == 32:
+        return False, False
+    for i in range(n):
+        c = _read(kind, data, i)
+        if _odd(c):
+            return False, False
+        if c == 32:
+            if p1 == 32 or p1 == 10:  # "  " or "\\n "
+                return False, False
+        elif c == 10:
+            if p1 == 32 or (p1 == 10 and p2 == 10):  # " \\n" or "\\n\\n\\n"
+                return False, False
+        p2 = p1
+        p1 = c
+    # the end: one final newline, not after a blank line or a space
+    as_is = last == 10 and not (n >= 2 and _read(kind, data, n - 2) == 10)
+    return as_is, last != 10 and last != 32
+
+
 # ---------------------------------------------------------------- typo fixer: edit neighbours
 # A word's deletions are hashed without making a string of each: a polynomial hash over the
 # code points (H(s) = sum s[k] B^(len-1-k), mod 2^64) from the word's prefix and suffix

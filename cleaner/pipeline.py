@@ -254,9 +254,20 @@ class Pipeline:
     # ----------------------------------------------------------------- running
     def normalise(self, text: str, log: list[Edit] | None = None) -> str:
         if self._fast_clean:
-            if _already_normal(text, self._form):
-                return text  # no PRE fixer would change a character (nor log an edit)
-            if self._ends_lines and text[-1] != "\n" and _already_normal(text + "\n", self._form):
+            form = self._form
+            f = fast()
+            if f is not None:
+                # _already_normal's answers on text and on text + "\n", from one compiled
+                # scan (the normal-form test stays unicodedata's)
+                as_is, with_nl = f.normal_state(text)
+                if as_is and (not form or unicodedata.is_normalized(form, text)):
+                    return text
+                nl_only = with_nl and (not form or unicodedata.is_normalized(form, text + "\n"))
+            else:
+                if _already_normal(text, form):
+                    return text  # no PRE fixer would change a character (nor log an edit)
+                nl_only = text[-1] != "\n" and _already_normal(text + "\n", form)
+            if self._ends_lines and nl_only:
                 # Most records of a dump lack only the final newline: then the last fixer,
                 # collapse_blank_lines, is the only one that acts, and this is its edit.
                 n = len(text)

@@ -939,3 +939,13 @@ def test_compiled_separator_lines_are_the_regex_matches(text, chars):
     cls = "[" + regex.escape(chars, special_only=False) + "]"
     rx = re.compile(rf"(?m)^[ \t]*{cls}(?:[ \t]*{cls})*[ \t]*$")
     assert FAST.separator_lines(text, chars) == [m.span() for m in rx.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b c", " ", "  ", "\n", "\n\n", "\t", "\r", "\x0b", "\x1f", "\x7f", "\x9f",
+                                 "\xa0", "\xa1", "\u2000", "\u200a", "\u200b", "\u200c", "\u2028", "\u202f",
+                                 "\u205f", "\u2060", "\ufeff", "é", "\U0001f600", "\x00"]), max_size=12).map("".join))
+def test_normal_state_is_already_normal_without_the_normal_form(text):
+    as_is, with_nl = FAST.normal_state(text)
+    assert as_is == P._already_normal(text, None)
+    assert with_nl == (bool(text) and text[-1] != "\n" and P._already_normal(text + "\n", None))
