@@ -396,10 +396,16 @@ def process_batch(batch: Batch) -> BatchResult:
 
 
 def _count_spans(st: Stats, spans: Iterable[Any]) -> None:
-    hit: set[str] = set()
+    # characters per detector label first (a page has hundreds of spans, a few labels),
+    # then per detector name; the same sums, in the same order of first appearance
+    by_label: dict[str, int] = {}
     for s in spans:
-        for name in s.detector.split("+"):
-            st.removed_chars[name] = st.removed_chars.get(name, 0) + (s.end - s.start)
+        label = s.detector
+        by_label[label] = by_label.get(label, 0) + (s.end - s.start)
+    hit: set[str] = set()
+    for label, chars in by_label.items():
+        for name in label.split("+"):
+            st.removed_chars[name] = st.removed_chars.get(name, 0) + chars
             hit.add(name)
     for name in hit:
         st.docs_hit[name] = st.docs_hit.get(name, 0) + 1
