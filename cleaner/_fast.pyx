@@ -15,7 +15,11 @@ numpy, with the same results, which the tests check).
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
 - :func:`merge_spans`, :func:`kept_pieces` and :func:`whole_lines`: the pipeline's
-  loops over the spans (hundreds a page where page_furniture cuts line by line).
+  loops over the spans (hundreds a page where page_furniture cuts line by line), and
+  :func:`make_spans`, page_furniture's spans made without a Python call each.
+- :func:`separator_lines`: the separators detector's lines.
+- :func:`normal_state`: the pipeline's check that a text needs no whitespace or control
+  fixer.
 - The language identifier: :func:`sample` (the longest lines), :class:`AsciiWordSet`
   (its English check on ASCII samples, without a string made per word) and
   :func:`script_counts` (kana, Han, Hangul and Thai characters).
