@@ -1432,6 +1432,17 @@ cdef int _by_start_longest(const void *a, const void *b) noexcept nogil:
     return -1 if x.idx < y.idx else (1 if x.idx > y.idx else 0)  # a stable sort
 
 
+cdef bint _offsets(s, Py_ssize_t *start, Py_ssize_t *end) except -1:
+    # a span's start and end as machine ints; False when either is not an int that
+    # fits (the callers then hand the whole list back to the Python loop)
+    try:
+        start[0] = s.start
+        end[0] = s.end
+    except (TypeError, OverflowError):
+        return False
+    return True
+
+
 def merge_spans(list spans, Py_ssize_t length, span_type):
     """``cleaner.pipeline.merge_spans(spans, length)``: the same list, with the same
     objects where the Python loop passes a span on as it is.  None when an offset is
@@ -1454,10 +1465,7 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
         raise MemoryError()
     try:
         for s in spans:
-            try:
-                start = s.start
-                end = s.end
-            except (TypeError, OverflowError):
+            if not _offsets(s, &start, &end):
                 return None
             if start < 0 or end > length:  # clipped to [0, length]
                 a = start if start > 0 else 0
@@ -1521,10 +1529,7 @@ def kept_pieces(str text, spans):
     cdef void *data = PyUnicode_DATA(text)
     cdef list pieces = []
     for s in spans:
-        try:
-            start = s.start
-            end = s.end
-        except (TypeError, OverflowError):
+        if not _offsets(s, &start, &end):
             return None
         if start < 0 or start > n or end < 0 or end > n:
             return None
@@ -1556,10 +1561,7 @@ def whole_lines(str text, spans):
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     for s in spans:
-        try:
-            a = s.start
-            b = s.end
-        except (TypeError, OverflowError):
+        if not _offsets(s, &a, &b):
             return None
         if a < 0 or a > n or b < 1 or b > n:
             return None
