@@ -6,6 +6,7 @@ document.  Heavy state (compiled patterns, word lists) is built once in ``__init
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,6 +124,8 @@ def covering_triggers(pattern: str, triggers: Sequence[str]) -> "frozenset[str] 
     ['not be']
     >>> covering_triggers(r"you (?:agree|consent)", ("consent",)) is None  # "you agree"
     True
+    >>> covering_triggers(r"(?i:cookies)", ("cookie",)) is None  # "ſ" matches "s" without case
+    True
     """
     try:
         import re._parser as sre_parse  # Python 3.11+
@@ -132,6 +135,8 @@ def covering_triggers(pattern: str, triggers: Sequence[str]) -> "frozenset[str] 
         tree = sre_parse.parse(_PROP.sub(r"\\w", pattern))
     except Exception:  # noqa: BLE001 - syntax only `regex` knows: no proof
         return None
+    if "(?" in pattern and re.search(r"\(\?[a-zA-Z-]*i", pattern):
+        return None  # case-insensitive parts: a literal could match other letters ("ſ" for "s")
     return _cover(list(tree), tuple(triggers), sre_parse)
 
 
