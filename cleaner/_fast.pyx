@@ -21,10 +21,12 @@ numpy, with the same results, which the tests check).
 - :func:`normal_state`: the pipeline's check that a text needs no whitespace or control
   fixer.
 - The language identifier: :func:`sample` (the longest lines), :class:`AsciiWordSet`
-  (its English check on ASCII samples, without a string made per word) and
-  :func:`script_counts` (kana, Han, Hangul and Thai characters).
-- :class:`StopTable`: a set of words as a hash table over code points, asked about a
-  slice of a text without making a string of it.
+  (its English check on ASCII samples, without a string made per word),
+  :func:`script_counts` (kana, Han, Hangul and Thai characters) and :func:`lang_words`
+  (the words, English stopwords and vocabulary rows of any sample the stdlib engine cuts
+  as ``regex`` does).
+- :class:`StopTable`: a set of words (optionally with an int each) as a hash table over
+  code points, asked about a slice of a text without making a string of it.
 - The typo fixer: :func:`typo_words` (a text's unknown words in one pass, against a
   :class:`LowerWordSet` of the known words) and :class:`DeletionIndex` (the one-edit
   neighbours, the two-edit rival and the derivation rules of an unknown word).
@@ -35,6 +37,7 @@ from array import array
 from cpython.array cimport array as carray, clone
 from cpython.ref cimport PyObject
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, Py_UNICODE_ISDIGIT, \
+    Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, \
     Py_UNICODE_ISLOWER, \
     PyUnicode_FromKindAndData, PyUnicode_READ_CHAR
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
@@ -89,11 +92,15 @@ cdef class StopTable:
 
     cdef uint32_t *chars
     cdef _Slot *slots
+    cdef int32_t *vals  # with ``values``: the value of each slot's word, else NULL
     cdef uint64_t mask
     cdef readonly Py_ssize_t maxlen
 
-    def __cinit__(self, words):
+    def __cinit__(self, words, values=None):
         cdef list ws = list(words)  # (in any order: lookups do not depend on it)
+        cdef list vs = None if values is None else list(values)
+        if vs is not None and len(vs) != len(ws):
+            raise ValueError("words and values differ in length")
         cdef Py_ssize_t size = 8, total, i, pos = 0, n
         cdef uint64_t slot, h
         # every code point, one after another, in this machine's byte order
@@ -105,14 +112,16 @@ cdef class StopTable:
             raise ValueError("word list too large")
         self.chars = <uint32_t *>malloc((total + 1) * sizeof(uint32_t))
         self.slots = <_Slot *>malloc(size * sizeof(_Slot))
-        if not self.chars or not self.slots:
+        if vs is not None:
+            self.vals = <int32_t *>malloc(size * sizeof(int32_t))
+        if not self.chars or not self.slots or (vs is not None and not self.vals):
             raise MemoryError()
         self.mask = size - 1
         self.maxlen = 0
         for i in range(size):
             self.slots[i].off = -1
         memcpy(self.chars, <const char *>packed, total * sizeof(uint32_t))
-        for w in ws:
+        for i, w in enumerate(ws):
             n = PyUnicode_GET_LENGTH(w)
             h = _hash(<uint32_t *>&self.chars[pos], n)
             slot = h & self.mask
@@ -121,17 +130,24 @@ cdef class StopTable:
             self.slots[slot].h = h
             self.slots[slot].off = pos
             self.slots[slot].n = n
+            if vs is not None:
+                self.vals[slot] = vs[i]
             self.maxlen = max(self.maxlen, n)
             pos += n
 
     def __dealloc__(self):
         free(self.chars)
         free(self.slots)
+        free(self.vals)
 
     cdef bint has(self, char_t *s, Py_ssize_t n) noexcept nogil:
         return self.has_hashed(s, n, _hash(s, n))
 
     cdef bint has_hashed(self, char_t *s, Py_ssize_t n, uint64_t h) noexcept nogil:
+        return self.slot_of(s, n, h) >= 0
+
+    cdef Py_ssize_t slot_of(self, char_t *s, Py_ssize_t n, uint64_t h) noexcept nogil:
+        # the slot holding the word s[:n] (its hash h), or -1
         cdef uint64_t slot = h & self.mask
         cdef Py_ssize_t off, i
         cdef _Slot *sl
@@ -139,13 +155,13 @@ cdef class StopTable:
             sl = &self.slots[slot]
             off = sl.off
             if off == -1:
-                return False
+                return -1
             if sl.h == h and sl.n == n:
                 for i in range(n):
                     if self.chars[off + i] != s[i]:
                         break
                 else:
-                    return True
+                    return slot
             slot = (slot + 1) & self.mask
 
     def __contains__(self, str word):
@@ -158,6 +174,61 @@ cdef class StopTable:
         if kind == 2:
             return self.has(<uint16_t *>PyUnicode_DATA(word), n)
         return self.has(<uint32_t *>PyUnicode_DATA(word), n)
+
+
+cdef inline bint _re_letter(Py_UCS4 c) noexcept:
+    # ``[^\\W\\d_]`` as the stdlib engine reads it: alphanumeric (``str.isalnum``) but
+    # not a decimal digit (the underscore is not alphanumeric)
+    if c < 128:
+        return (97 <= c <= 122) or (65 <= c <= 90)
+    return Py_UNICODE_ISALNUM(c) and not Py_UNICODE_ISDECIMAL(c)
+
+
+cdef void _lang_words(char_t *s, Py_ssize_t n, StopTable en, StopTable vocab, long long *counts, list rows):
+    cdef Py_ssize_t i = 0, a, k, maxlen = max(en.maxlen, vocab.maxlen)
+    cdef uint64_t h
+    while i < n:
+        if not _re_letter(s[i]):
+            i += 1
+            continue
+        a = i
+        h = 1469598103934665603ULL  # _hash, made while the word is read
+        while i < n and _re_letter(s[i]):
+            h = (h ^ <uint64_t>s[i]) * 1099511628211ULL
+            i += 1
+        counts[0] += 1
+        if i - a <= maxlen:
+            if i - a <= en.maxlen and en.slot_of(&s[a], i - a, h) >= 0:
+                counts[1] += 1
+            if i - a <= vocab.maxlen:
+                k = vocab.slot_of(&s[a], i - a, h)
+                if k >= 0:
+                    rows.append(vocab.vals[k])
+
+
+def lang_words(str low, StopTable en, StopTable vocab):
+    """``(words, English stopwords, rows)`` of ``low``, cut into words as the stdlib
+    engine's ``[^\\W\\d_]+`` cuts them: how many words, how many are in ``en``, and the
+    value in ``vocab`` (a table built with values) of each word found there, in order.
+    The language identifier's counts, without a string made per word.
+
+    >>> lang_words("the cat, 2 dogs_x", StopTable({"the"}), StopTable(["cat", "dogs"], [7, 9]))
+    (4, 1, [7, 9])
+    """
+    cdef long long counts[2]
+    cdef list rows = []
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(low)
+    cdef int kind = PyUnicode_KIND(low)
+    if vocab.vals == NULL:
+        raise ValueError("vocab has no values")
+    counts[0] = counts[1] = 0
+    if kind == 1:
+        _lang_words(<uint8_t *>PyUnicode_DATA(low), n, en, vocab, counts, rows)
+    elif kind == 2:
+        _lang_words(<uint16_t *>PyUnicode_DATA(low), n, en, vocab, counts, rows)
+    else:
+        _lang_words(<uint32_t *>PyUnicode_DATA(low), n, en, vocab, counts, rows)
+    return counts[0], counts[1], rows
 
 
 cdef void _count(char_t *s, Py_ssize_t a, Py_ssize_t b, StopTable stop, long long *out) noexcept:

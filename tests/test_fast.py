@@ -949,3 +949,41 @@ def test_normal_state_is_already_normal_without_the_normal_form(text):
     as_is, with_nl = FAST.normal_state(text)
     assert as_is == P._already_normal(text, None)
     assert with_nl == (bool(text) and text[-1] != "\n" and P._already_normal(text + "\n", None))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["the", "of", "and", "der", "die", "und", "le", "la", "de", " ", "  ", "\n", ",", "_",
+                                 "2", "\u0663", "\u00bd", "é", "ß", "ñ", "о", "и", "в", "東京", "ぁ", "x_y", "a1b",
+                                 "\U0001d400", "'", "-", "the_"]), max_size=60).map("".join))
+def test_lang_words_are_the_regex_words(text):
+    import re
+
+    from cleaner import lang as L
+
+    words = re.compile(r"[^\W\d_]+").findall(text)
+    vocab = L._model()[0]
+    n, en, rows = FAST.lang_words(text, L._en_stop_table(), L._vocab_table())
+    assert n == len(words)
+    assert en == sum(w in L.EN_STOP for w in words)
+    assert rows == [vocab[w] for w in words if w in vocab]
+
+
+def test_language_of_samples_is_the_same_with_and_without_lang_words():
+    from cleaner import lang as L
+
+    samples = [
+        "Der Bundestag hat am Freitag ein Gesetz beschlossen, das die Mieten begrenzt. " * 5,
+        "Le gouvernement a annoncé mardi une hausse des impôts pour les entreprises. " * 5,
+        "El gobierno anunció el martes una subida de impuestos para las empresas. " * 5,
+        "Правительство во вторник объявило о повышении налогов для компаний. " * 5,
+        "Il governo ha annunciato martedì un aumento delle tasse per le imprese. " * 5,
+        "De regering heeft dinsdag een belastingverhoging aangekondigd voor bedrijven. " * 5,
+        "Home | News | Kontakt | Impressum\nÜber uns\n",
+        "東京都は、新しい計画を発表しました。",
+        "1234 5678 ½ ¾",
+    ]
+    got = [L.language_of_sample(s) for s in samples]
+    with python_paths():
+        want = [L.language_of_sample(s) for s in samples]
+    assert got == want
+    assert [g[0] for g in got[:6]] == ["de", "fr", "es", "ru", "it", "nl"]
