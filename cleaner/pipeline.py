@@ -262,12 +262,13 @@ class Pipeline:
                 as_is, with_nl = f.normal_state(text)
                 if as_is and (not form or unicodedata.is_normalized(form, text)):
                     return text
-                nl_only = with_nl and (not form or unicodedata.is_normalized(form, text + "\n"))
+                nl_only = (self._ends_lines and with_nl
+                           and (not form or unicodedata.is_normalized(form, text + "\n")))
             else:
                 if _already_normal(text, form):
                     return text  # no PRE fixer would change a character (nor log an edit)
-                nl_only = text[-1] != "\n" and _already_normal(text + "\n", form)
-            if self._ends_lines and nl_only:
+                nl_only = self._ends_lines and text[-1] != "\n" and _already_normal(text + "\n", form)
+            if nl_only:
                 # Most records of a dump lack only the final newline: then the last fixer,
                 # collapse_blank_lines, is the only one that acts, and this is its edit.
                 n = len(text)

@@ -299,3 +299,16 @@ def test_a_trigger_across_lines_turns_the_carry_off():
     first = Document("a\nshare\nb\n")
     first._cands = idx.scan(first)
     assert not idx.carry(first, [(0, 2), (8, 10)], Document("a\nb\n"))
+
+
+def test_runner_counts_removed_characters_per_detector_of_merged_labels():
+    from cleaner.runner import Stats, _count_spans
+
+    st = Stats()
+    _count_spans(st, [Span(0, 5, "copyright+link_farm", "x"), Span(6, 8, "copyright", "y"),
+                      Span(9, 10, "copyright+link_farm", "z"), Span(11, 14, "separators", "w")])
+    _count_spans(st, [Span(0, 2, "link_farm", "v")])
+    # every span counts for each detector of its label; a document once per detector
+    assert st.removed_chars == {"copyright": 8, "link_farm": 8, "separators": 3}
+    assert list(st.removed_chars) == ["copyright", "link_farm", "separators"]  # first appearance
+    assert st.docs_hit == {"copyright": 1, "link_farm": 2, "separators": 1}
