@@ -282,31 +282,51 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, f
 
     RSS counts a page shared by several processes (the models a parent loaded before
     forking its workers) once in each of them; PSS (proportional set size, Linux)
-    divides it among them, so the sum of PSS is the memory the tree really holds.  Both
-    are sampled every 50 ms across the tree."""
+    divides it among them, so the sum of PSS is the memory the tree really holds.
+
+    The sampler must not slow down the run it measures: reading a process's PSS
+    (``/proc/PID/smaps_rollup``) costs the kernel about 5-7 ms of CPU per process, so
+    sampling it every 50 ms over a parent and two workers took about a quarter of a core,
+    which on a 2-core machine comes out of the 2-worker run's wall clock.  So RSS (one
+    ``statm`` read per process) is sampled every ``RSS_EVERY`` s, the process list is
+    refreshed every ``TREE_EVERY`` s, and PSS is read every ``PSS_EVERY`` s: about 2% of
+    one core in all.  The memory of a streaming run is flat, so a peak held for less
+    than a second is the only thing the slower PSS sampling can miss."""
     import psutil
 
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
     peak = peak_pss = 0
+    procs: list[Any] = [ps]
+    next_tree = next_pss = 0.0
     # CPU of children that exit before we sample them is still counted by wait4 below.
     while proc.poll() is None:
+        now = time.perf_counter()
         try:
-            procs = [ps, *ps.children(recursive=True)]
+            if now >= next_tree:
+                procs = [ps, *ps.children(recursive=True)]
+                next_tree = now + TREE_EVERY
+            want_pss = now >= next_pss
+            if want_pss:
+                next_pss = now + PSS_EVERY
             rss = pss = 0
             for p in procs:
                 try:
-                    m = p.memory_full_info()
-                    rss += m.rss
-                    pss += getattr(m, "pss", m.rss)
+                    if want_pss:
+                        m = p.memory_full_info()
+                        rss += m.rss
+                        pss += getattr(m, "pss", m.rss)
+                    else:
+                        rss += p.memory_info().rss
                 except psutil.Error:
                     pass
             peak = max(peak, rss)
-            peak_pss = max(peak_pss, pss)
+            if want_pss:
+                peak_pss = max(peak_pss, pss)
         except psutil.Error:
             pass
-        time.sleep(0.05)
+        time.sleep(RSS_EVERY)
     wall = time.perf_counter() - t0
     # the child has been reaped by poll(); its rusage (including its waited-for children,
     # the worker processes) is in RUSAGE_CHILDREN's delta, taken by the caller.
@@ -314,6 +334,12 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, f
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}):\n{err[-2000:]}")
     return 0.0, wall, peak / 1e6, peak_pss / 1e6
+
+
+#: memory sampling periods of :func:`measure`, seconds
+RSS_EVERY = 0.05
+TREE_EVERY = 0.5
+PSS_EVERY = 1.0
 
 
 def timed(name: str, cmd: list[str], mb: float, docs: int, note: str = "") -> Run:
@@ -507,7 +533,9 @@ def render(series: dict[str, Series], args: argparse.Namespace, mb: float, docs:
         lines.append(f"- Pipelines slower than {args.slow_mbps} MB/CPU-s on a 5 MB probe ({', '.join(sorted(slow))}) "
                      f"were timed on the first {args.slow_size} of the dump (MB/CPU-s is a rate; the whole dump "
                      "would take hours). Their peak RSS is for that prefix.")
-    lines.append("- Peak RSS and PSS are sums over the process tree, sampled every 50 ms. With 2 workers the "
+    lines.append(f"- Peak RSS and PSS are sums over the process tree, RSS sampled every {RSS_EVERY * 1000:.0f} ms "
+                 f"and PSS every {PSS_EVERY:g} s (reading PSS costs the kernel ~5 ms of CPU per process; "
+                 "sampled every 50 ms it took a quarter of a core from the run measured). With 2 workers the "
                  "parent loads the models once and forks, so the workers share those pages: RSS counts "
                  "them in every process, PSS (Linux) once in all; PSS is the memory the run really holds.")
     lines.append(f"- Machine: {os.cpu_count()} CPUs, shared: compare ratios within this table only.")
