@@ -97,6 +97,12 @@ class Document:
     _memo: dict[Any, Any] | None = field(default=None, repr=False)
     #: ``lower`` was made character by character (a character lowercases longer)
     _lower_by_char: bool = field(default=False, repr=False)
+    #: Set by the pipeline's later passes (delete mode) when this text is whole lines of
+    #: the first pass's text, none of which any detector removed there, lowercased the
+    #: same (see :meth:`Pipeline._fixed_point`).  A detector's verdict on a line that
+    #: depends on that line alone was then "keep" for every line here, and would be
+    #: again: it may skip such tests and run only those that look at context.
+    lines_judged: bool = field(default=False, repr=False)
 
     @property
     def memo(self) -> dict[Any, Any]:

@@ -302,6 +302,10 @@ class Pipeline:
         alone) are not asked again while every span covers whole lines: the kept text
         is then made of lines they have already judged, and would be judged the same.
 
+        Context detectors may skip their line-local tests in such a pass
+        (``Document.lines_judged``): link_farm's URL, site-reference, anchor and
+        one-line menu tests.
+
         Each later pass reads the kept text in its own language (the first pass's,
         reused when the kept text's language sample is the same string, which the
         language depends on alone).  While every span covers whole lines, the trigger
@@ -332,6 +336,10 @@ class Pipeline:
                     doc._lang = lang
             if whole:
                 carry_candidates(first, pieces, doc)
+                # every line here was judged and kept by the first pass, and lowercases
+                # the same (the argument of carry_candidates; unproved when the first
+                # pass never lowercased its text)
+                doc.lines_judged = first._lower is not None and not first._lower_by_char
             found = self.detect(doc, dets)
             if not found:
                 break

@@ -227,6 +227,90 @@ def test_line_local_detectors_are_not_asked_again_when_every_span_is_whole_lines
     assert calls == ["a\n| |\nb\nc\n"]  # asked once: the later passes saw only whole lines it had judged
 
 
+def test_later_passes_over_judged_whole_lines_say_so():
+    seen = []
+
+    class Probe(_LastLineDropper):
+        def detect(self, doc):
+            seen.append(doc.lines_judged)
+            _ = doc.lower
+            yield from super().detect(doc)
+
+    pipe = Pipeline(PipelineConfig.from_dict({"normalisers": {"typos": False}}), detectors=[Probe()])
+    pipe.clean("one\ntwo\nthree\n")
+    assert seen == [False, True, True]
+    seen.clear()
+    # "İ" lowercases to two code points: the first pass lowered character by character,
+    # and a line may lowercase otherwise alone; the later passes must judge every line
+    pipe.clean("İstanbul\ntwo\nthree\n")
+    assert seen == [False, False, False]
+    seen.clear()
+
+    class Tail:  # cuts the end of a line: the kept text is not whole lines
+        name = "tail"
+
+        def detect(self, doc):
+            b = doc.blocks[0]
+            if b.text.endswith(" END"):
+                yield Span(b.end - 4, b.end, self.name, "tail")
+
+    pipe = Pipeline(PipelineConfig.from_dict({"normalisers": {"typos": False}}), detectors=[Tail(), Probe()])
+    pipe.clean("one END\ntwo\nthree\n")
+    assert seen == [False, False, False]  # (a cut inside a line stays in every later pass)
+
+
+def _pages_for_the_fixed_point():
+    import pathlib
+
+    root = pathlib.Path(__file__).parent / "fixtures"
+    pages = []
+    for f in sorted((root / "quality").glob("*.txt")):
+        pages.append("\n".join(line[2:] for line in f.read_text("utf-8").splitlines() if line[:2] in ("+ ", "- ")))
+    pages.append(
+        "Home\nNews\nSport\nWeather\nContact\n"
+        "The council voted on Tuesday to raise the budget for the schools of the city, and the mayor "
+        "said that the plan would be reviewed in a year.\n"
+        "Related Links\nLearn about the budget at SpaceWar.com and TerraDaily.com\n"
+        "http://example.com/a http://example.com/b http://example.com/c\nRead more\n"
+        "Home | News | Sport | Contact\n. | . |\nCopyright 2024 Example Media. All rights reserved.\n")
+    # a notice cut from the end of a line leaves a line of URLs, which the second pass
+    # removes (its text is not whole lines of the first pass's: the line tests must run)
+    pages.append(
+        "The council voted on Tuesday to raise the budget for the schools of the city, and the mayor "
+        "said that the plan would be reviewed in a year.\n"
+        "http://example.com/a http://example.com/b http://example.com/c. Copyright 2024 Example Media. "
+        "All rights reserved.\nThe second paragraph of the story says more about the schools.\n")
+    return pages
+
+
+def test_skipping_line_tests_over_judged_lines_changes_nothing(monkeypatch):
+    """link_farm skips its line-by-line tests in the later passes over lines the first
+    pass judged and kept (``lines_judged``); the output and every span are the same as
+    when it runs them."""
+    import cleaner.pipeline as P
+
+    pages = _pages_for_the_fixed_point()
+    pipe = Pipeline()
+    want = [pipe.clean(t) for t in pages]
+
+    class Unjudged(Document):
+        __slots__ = ()
+
+        @property
+        def lines_judged(self):
+            return False
+
+        @lines_judged.setter
+        def lines_judged(self, value):
+            pass
+
+    monkeypatch.setattr(P, "Document", Unjudged)
+    got = [pipe.clean(t) for t in pages]
+    assert [(r.text, r.raw_spans) for r in got] == [(r.text, r.raw_spans) for r in want]
+    assert any(len(r.raw_spans) > 1 for r in want)
+    assert "example.com" not in want[-1].text  # found by the second pass
+
+
 @pytest.mark.parametrize("config", [None, {"normalisers": {"whitespace": False}}])
 def test_normalise_fast_path_for_a_missing_final_newline_equals_the_fixer_chain(config):
     """Most records lack only the final newline; the shortcut must give what running

@@ -113,6 +113,41 @@ class LinkFarm(BaseDetector):
         t = b.text.strip()
         return bool(t) and t[-1] not in _END_PUNCT and _words(t) <= max_words
 
+    def _line_tests(self, doc: Document, found: dict[int, str]) -> None:
+        """Steps 2 to 5 of :meth:`detect`, each a verdict on a line's own text: site
+        references, lines of URLs, lone anchors and one-line menus (into ``found``)."""
+        low, blocks = doc.lower, doc.blocks
+        # 2./3. Lines of "... at Site.com" references, and lines made mostly of URLs.
+        for i in candidate_blocks(doc, self._url_triggers):
+            if i in found:
+                continue
+            b = blocks[i]
+            seg = low[b.start : b.end]
+            n = sum(1 for _ in self._site_ref.finditer(seg))
+            if n >= self.min_site_refs and (b.end - b.start) / n <= 120:
+                found[i] = f"{n} site references in one line"
+                continue
+            if not self._may_be_url_line(seg):
+                continue
+            n, share = self._url_words(seg)
+            if n >= self.url_min and share >= self.url_share:
+                found[i] = f"{n} URLs make {share:.0%} of the line's words"
+
+        # 4. Lone link anchors: "Read more", "Click here", "Next post".
+        for i in candidate_blocks(doc, self._action_triggers):
+            b = blocks[i]
+            if i not in found and b.end - b.start <= 80 and self._action.fullmatch(low, b.start, b.end):
+                found[i] = f"link anchor line {b.text.strip()[:40]!r}"
+
+        # 5. Menus on one line: "Home | News | Sport | Contact", breadcrumbs "Home > World".
+        for i in candidate_blocks(doc, self._menu_triggers):
+            if i in found:
+                continue
+            parts = [p.strip() for p in _MENU_SEP.split(blocks[i].text)]
+            parts = [p for p in parts if p]
+            if len(parts) >= 3 and all(_words(p) <= 4 and p[-1] not in ".!?" for p in parts):
+                found[i] = f"menu line of {len(parts)} items"
+
     # ------------------------------------------------------------------ detect
     def detect(self, doc: Document) -> Iterator[Span]:
         text, low, blocks = doc.text, doc.lower, doc.blocks
@@ -153,36 +188,12 @@ class LinkFarm(BaseDetector):
                 for j in items:
                     found.setdefault(j, f"item of the list under {head[:30]!r}")
 
-        # 2./3. Lines of "... at Site.com" references, and lines made mostly of URLs.
-        for i in candidate_blocks(doc, self._url_triggers):
-            if i in found:
-                continue
-            b = blocks[i]
-            seg = low[b.start : b.end]
-            n = sum(1 for _ in self._site_ref.finditer(seg))
-            if n >= self.min_site_refs and (b.end - b.start) / n <= 120:
-                found[i] = f"{n} site references in one line"
-                continue
-            if not self._may_be_url_line(seg):
-                continue
-            n, share = self._url_words(seg)
-            if n >= self.url_min and share >= self.url_share:
-                found[i] = f"{n} URLs make {share:.0%} of the line's words"
-
-        # 4. Lone link anchors: "Read more", "Click here", "Next post".
-        for i in candidate_blocks(doc, self._action_triggers):
-            b = blocks[i]
-            if i not in found and b.end - b.start <= 80 and self._action.fullmatch(low, b.start, b.end):
-                found[i] = f"link anchor line {b.text.strip()[:40]!r}"
-
-        # 5. Menus on one line: "Home | News | Sport | Contact", breadcrumbs "Home > World".
-        for i in candidate_blocks(doc, self._menu_triggers):
-            if i in found:
-                continue
-            parts = [p.strip() for p in _MENU_SEP.split(blocks[i].text)]
-            parts = [p for p in parts if p]
-            if len(parts) >= 3 and all(_words(p) <= 4 and p[-1] not in ".!?" for p in parts):
-                found[i] = f"menu line of {len(parts)} items"
+        # Steps 2 to 5 judge a line by its own text alone.  In a later pass of the
+        # pipeline over lines that the first pass judged and kept (``lines_judged``),
+        # they would find nothing: only steps 1 and 6, which look at the lines around,
+        # can.
+        if not doc.lines_judged:
+            self._line_tests(doc, found)
 
         # 6. Runs of short navigation lines before the first / after the last prose line.
         # only the first and the last prose line matter: search from both ends
