@@ -1514,6 +1514,11 @@ cdef bint _offsets(s, Py_ssize_t *start, Py_ssize_t *end) except -1:
     return True
 
 
+#: a merged span with more reasons than this looks them up in a set (page_furniture
+#: reports one reason a line: a run of hundreds of lines is one span)
+cdef Py_ssize_t _MANY_REASONS = 16
+
+
 def merge_spans(list spans, Py_ssize_t length, span_type):
     """``cleaner.pipeline.merge_spans(spans, length)``: the same list, with the same
     objects where the Python loop passes a span on as it is.  None when an offset is
@@ -1529,6 +1534,7 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
     cdef list clean = []
     cdef list out = []
     cdef list dets = None, reasons = None
+    cdef set seen = None  # ``reasons`` as a set, once it is long (no quadratic ``in``)
     if n == 0:
         return out
     keys = <_SpanKey *>malloc(n * sizeof(_SpanKey))
@@ -1565,13 +1571,19 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
             s = clean[keys[i].idx]
             if keys[i].start <= cur_end:
                 if dets is None:
-                    dets, reasons = [cur.detector], [cur.reason]
+                    dets, reasons, seen = [cur.detector], [cur.reason], None
                 d = s.detector
                 if d not in dets:
                     dets.append(d)
                 r = s.reason
-                if r not in reasons:
+                if seen is not None:
+                    if r not in seen:
+                        seen.add(r)
+                        reasons.append(r)
+                elif r not in reasons:
                     reasons.append(r)
+                    if len(reasons) > _MANY_REASONS:
+                        seen = set(reasons)
                 if -keys[i].neg_end > cur_end:
                     cur_end = -keys[i].neg_end
                     cur_end_obj = s.end

@@ -110,14 +110,21 @@ def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
     cur_end = cur.end
     dets: list[str] | None = None  # set once ``cur`` absorbs another span
     reasons: list[str] = []
+    seen: set[str] | None = None  # ``reasons`` as a set, once it is long (no quadratic ``in``)
     for s in clean[1:]:
         if s.start <= cur_end:
             if dets is None:
-                dets, reasons = [cur.detector], [cur.reason]
+                dets, reasons, seen = [cur.detector], [cur.reason], None
             if s.detector not in dets:
                 dets.append(s.detector)
-            if s.reason not in reasons:
+            if seen is not None:
+                if s.reason not in seen:
+                    seen.add(s.reason)
+                    reasons.append(s.reason)
+            elif s.reason not in reasons:
                 reasons.append(s.reason)
+                if len(reasons) > _MANY_REASONS:
+                    seen = set(reasons)
             if s.end > cur_end:
                 cur_end = s.end
         else:
@@ -127,6 +134,10 @@ def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
     out.append(cur if dets is None else Span(cur.start, cur_end, "+".join(dets), "; ".join(reasons)))
     return out
 
+
+#: a merged span with more reasons than this looks them up in a set (page_furniture
+#: reports one reason a line: a run of hundreds of lines is one span)
+_MANY_REASONS = 16
 
 #: the detect() sort key, ``(start, end)``, made in C
 _START_END = attrgetter("start", "end")
