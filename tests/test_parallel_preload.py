@@ -26,7 +26,12 @@ def _write(path, n):
 def test_the_parent_preloads_once_before_forking_and_output_is_unchanged(tmp_path, monkeypatch):
     calls = []
     real = runner.preload
-    monkeypatch.setattr(runner, "preload", lambda cfg: (calls.append(cfg), real(cfg))[1])
+
+    def spy(cfg):
+        real(cfg)
+        calls.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(runner, "preload", spy)
     inp = tmp_path / "in.jsonl"
     _write(inp, 40)
     outs = {}
@@ -35,13 +40,12 @@ def test_the_parent_preloads_once_before_forking_and_output_is_unchanged(tmp_pat
         st = runner.run([str(inp)], str(out), PipelineConfig(), workers=w, batch_bytes=2000)
         assert st.records_out == 40
         outs[w] = out.read_bytes()
-    try:
-        assert len(calls) == 1  # only the 2-worker run, once
-        assert outs[1] == outs[2]
-        assert b"All rights reserved" not in outs[2]
-        assert gc.get_freeze_count() > 0  # the warmed-up objects are out of the collector's reach
-    finally:
-        gc.unfreeze()
+        # once a run (one worker: in this process, which then cleans), and the
+        # warmed-up objects were out of the collector's reach while it ran ...
+        assert len(calls) == w and calls[-1] > 0
+        assert gc.get_freeze_count() == 0  # ... and are the collector's again after it
+    assert outs[1] == outs[2]
+    assert b"All rights reserved" not in outs[2]
 
 
 @pytest.mark.parametrize("pattern, width", [
