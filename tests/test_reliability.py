@@ -170,11 +170,15 @@ def test_duplicate_key_fast_test_never_misses():
 
     rnd = random.Random(8)
     keys = ["text", "id", "a", 'q"', "b\\", ":"]
-    for _ in range(3000):
+    for _ in range(6000):
         n = rnd.randint(1, 5)
         ks = [rnd.choice(keys) for _ in range(n)]
-        sep = rnd.choice([":", " :", ": ", "\t:", " : "])
-        vals = [rnd.choice(['"x"', '"a\\":b"', "1", '{"k":1}', '{"k":1,"k":2}', '"\\\\"']) for _ in ks]
+        sep = rnd.choice([":", " :", ": ", "\t:", " : ", "  :", "\t :", " \t:", "\r :"])
+        # values with text that puts a space before a colon (French), escaped quotes and
+        # escaped backslashes before one
+        vals = [rnd.choice(['"x"', '"a\\":b"', "1", '{"k":1}', '{"k":1,"k":2}', '"\\\\"', '"Note : oui"',
+                            '"il dit \\" : non"', '"fin \\\\" ', '{"k" :1,"k":2}', '"\\\\\\" :"'])
+                for _ in ks]
         raw = ("{" + ", ".join(f"{json.dumps(k)}{sep}{v}" for k, v in zip(ks, vals)) + "}").encode()
         pairs_all: list = []
         json.loads(raw, object_pairs_hook=lambda p: pairs_all.append([k for k, _ in p]) or dict(p))
