@@ -2692,3 +2692,80 @@ cdef bint _misderived(char_t *s, Py_ssize_t k, str suf):
     if suf == "y" and last == 108:
         return True
     return False
+
+
+# ---------------------------------------------------------------- lowercase
+cdef extern from "Python.h":
+    Py_UCS4 Py_UNICODE_TOLOWER(Py_UCS4 ch)
+    bint PyUnicode_IS_ASCII(object o)
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+
+#: the simple lowercase of every BMP code point (built on first use, 256 kB)
+cdef Py_UCS4 *_LOWER_BMP = NULL
+
+
+cdef int _lower_table() except -1:
+    global _LOWER_BMP
+    cdef Py_UCS4 *t
+    cdef Py_UCS4 c
+    if _LOWER_BMP == NULL:
+        t = <Py_UCS4 *>malloc(0x10000 * sizeof(Py_UCS4))
+        if t == NULL:
+            raise MemoryError()
+        for c in range(0x10000):
+            t[c] = Py_UNICODE_TOLOWER(c)
+        _LOWER_BMP = t
+    return 0
+
+
+cdef object _lower_wide(char_t *s, Py_ssize_t n, int kind):
+    """The lowercase of ``n`` characters of width 2 or 4, in the narrowest width that
+    holds it (as ``str.lower`` gives it); None at U+0130 or U+03A3."""
+    cdef char_t *buf = <char_t *>malloc(n * sizeof(char_t) + 1)
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c, l
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = s[i]
+            if c == 0x130 or c == 0x3A3:  # İ (two characters), Σ (final sigma: context)
+                return None
+            l = _LOWER_BMP[c] if c < 0x10000 else Py_UNICODE_TOLOWER(c)
+            buf[i] = <char_t>l
+        return PyUnicode_FromKindAndData(kind, buf, n)  # (in the narrowest kind that holds it)
+    finally:
+        free(buf)
+
+
+def lower(str text):
+    """``text.lower()`` from a table, one character at a time, when that is the same
+    string: None when ``text`` holds U+0130 (İ, whose lowercase is two characters) or
+    U+03A3 (Σ, whose lowercase depends on the letters around it), and the caller asks
+    ``str.lower``.  Every other character lowercases to one character, its simple
+    lowercase (``Py_UNICODE_TOLOWER``), so the result has the length of ``text``.
+    CPython's own loop calls a function per character (``_PyUnicode_ToLowerFull``); for
+    ASCII text its loop is kept (it is a table already).
+
+    >>> lower("Ça VA, Ὀδυσσεύς?"), lower("ΟΔΟΣ"), lower("İstanbul"), lower("ABC")
+    ('ça va, ὀδυσσεύς?', None, None, 'abc')
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef uint8_t *src
+    cdef uint8_t *dst
+    if PyUnicode_IS_ASCII(text):
+        return text.lower()
+    _lower_table()
+    if kind == 1:
+        # Latin-1: no İ or Σ here, and a character above ASCII lowercases to one above
+        # ASCII (À-Þ to à-þ), so the result is Latin-1 and not ASCII, as the input
+        out = PyUnicode_New(n, 255)
+        src = <uint8_t *>PyUnicode_DATA(text)
+        dst = <uint8_t *>PyUnicode_DATA(out)
+        for i in range(n):
+            dst[i] = <uint8_t>_LOWER_BMP[src[i]]
+        return out
+    if kind == 2:
+        return _lower_wide(<uint16_t *>PyUnicode_DATA(text), n, kind)
+    return _lower_wide(<uint32_t *>PyUnicode_DATA(text), n, kind)

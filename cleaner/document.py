@@ -76,6 +76,22 @@ class Block(NamedTuple):
     text: str
 
 
+def lowercase(text: str) -> str:
+    """``text.lower()``, from the compiled table (``cleaner._fast.lower``, several times
+    faster on text that is not ASCII) when it is built and the text holds neither
+    ``İ`` nor ``Σ``, whose lowercase ``str.lower`` works out otherwise.
+
+    >>> lowercase("Ça VA, ΟΔΟΣ")
+    'ça va, οδος'
+    """
+    f = fast()
+    if f is not None:
+        low = f.lower(text)
+        if low is not None:
+            return low
+    return text.lower()
+
+
 @dataclass(slots=True)
 class Document:
     """The text under inspection plus metadata (``id``, ``url``, ``lang`` ...).
@@ -126,7 +142,7 @@ class Document:
         code points); then characters are lowered one by one, keeping length.
         """
         if self._lower is None:
-            low = self.text.lower()
+            low = lowercase(self.text)
             if len(low) != len(self.text):
                 low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
                 self._lower_by_char = True

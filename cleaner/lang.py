@@ -27,6 +27,7 @@ from typing import Any
 import regex
 
 from ._compiled import fast
+from .document import lowercase
 
 _WORD = regex.compile(r"[^\W\d_]+")
 # The same words for ASCII text, where the stdlib engine agrees with ``regex`` and is
@@ -309,7 +310,7 @@ def language_of_sample(s: str) -> tuple[str, float]:
             return "und", 0.0
         if n >= 20 and hits * 4 >= n:
             return "en", 0.99
-    low = s.lower()
+    low = lowercase(s)
     same = ascii_ or _engines_differ().search(low) is None  # the stdlib engine cuts the same words
     rows: list[int] | None = None
     if f is not None and same:

@@ -1026,3 +1026,34 @@ def test_language_of_samples_is_the_same_with_and_without_lang_words():
         want = [L.language_of_sample(s) for s in samples]
     assert got == want
     assert [g[0] for g in got[:6]] == ["de", "fr", "es", "ru", "it", "nl"]
+
+
+def test_compiled_lower_is_str_lower_for_every_code_point():
+    """Every code point alone, after a Latin-1 letter and after a wider one (each width
+    of str), lowercases as ``str.lower`` does; İ and Σ are handed back (None)."""
+    import sys
+
+    for c in range(sys.maxunicode + 1):
+        ch = chr(c)
+        if c in (0x130, 0x3A3):
+            assert FAST.lower("x" + ch + "\u0101") is None
+            continue
+        for t in (ch, "\u00c9" + ch, ch + "\u0100", "\U00010400" + ch):
+            got = FAST.lower(t)
+            assert got == t.lower(), hex(c)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60) | st.text("AaÉéΣσİiẞßĀāΩ \n-", max_size=30))
+@settings(max_examples=500, deadline=None)
+def test_compiled_lower_is_str_lower_on_random_text(text):
+    from cleaner.document import Document, lowercase
+
+    got = FAST.lower(text)
+    assert got is None or got == text.lower()
+    assert got is not None or "\u0130" in text or "\u03a3" in text
+    assert lowercase(text) == text.lower()
+    doc = Document(text)
+    got_doc = (doc.lower, doc._lower_by_char)
+    with python_paths():
+        ref = Document(text)
+        assert got_doc == (ref.lower, ref._lower_by_char)
