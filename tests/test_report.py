@@ -14,7 +14,7 @@ from cleaner.config import PipelineConfig
 from cleaner.pipeline import Pipeline
 from cleaner.report import render_report
 from cleaner.runner import run
-from cleaner.stats import MAX_DOC_CHARS, Collector, hist_bin
+from cleaner.stats import MAX_DOC_CHARS, Collector, hist_bin, sample_key
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED = os.path.join(ROOT, "seeds", "spacewar.jsonl")
@@ -155,12 +155,12 @@ def _corpus(n):
     return recs
 
 
-def _collect(tmp_path, recs, workers, k=5, batch_bytes=2000):
+def _collect(tmp_path, recs, workers, k=5, batch_bytes=2000, relative=False):
     inp = tmp_path / "in.jsonl"
     write_jsonl(inp, recs)
     c = Collector(k_top=k, k_random=k, pin_ids=["doc3"])
-    st = run([str(inp)], str(tmp_path / f"o{workers}.jsonl"), NO_TYPOS, workers=workers, collect=c,
-             batch_bytes=batch_bytes)
+    st = run(["in.jsonl" if relative else str(inp)], str(tmp_path / f"o{workers}.jsonl"), NO_TYPOS,
+             workers=workers, collect=c, batch_bytes=batch_bytes)
     return st, c
 
 
@@ -187,17 +187,23 @@ def test_stats_tables_are_exact(tmp_path):
     assert ranked == sorted(ranked, reverse=True)
 
 
-def test_samples_are_the_same_for_any_worker_count(tmp_path):
+def test_samples_are_the_same_for_any_worker_count(tmp_path, monkeypatch):
+    # The sample keys hash the input's name as given: a name that is the same in every
+    # run (not pytest's random folder) makes the spread asserted below the same too.
+    monkeypatch.chdir(tmp_path)
     recs = _corpus(120)
-    _, c1 = _collect(tmp_path, recs, 1)
-    _, c2 = _collect(tmp_path, recs, 2)
+    _, c1 = _collect(tmp_path, recs, 1, relative=True)
+    _, c2 = _collect(tmp_path, recs, 2, relative=True)
     for c in (c1, c2):
         assert len(c.most_cut()) == 5 and len(c.random_sample()) == 5 and [d.id for d in c.pinned_docs()] == ["doc3"]
     assert [d.id for d in c1.most_cut()] == [d.id for d in c2.most_cut()]
     assert [d.id for d in c1.random_sample()] == [d.id for d in c2.random_sample()]
     assert c1.as_dict() == c2.as_dict()
-    # the random sample is spread over the input, not its first batch
+    # the random sample is the bottom 5 of the keys over the whole input, not its first
+    # batch, and here it is spread over the input
+    want = sorted(range(1, 121), key=lambda ln: sample_key(0, "in.jsonl", ln))[:5]
     lines = sorted(d.line for d in c1.random_sample())
+    assert lines == sorted(want)
     assert lines[-1] - lines[0] > 30
     # most cut: 6 footer lines removed beats fewer
     top = c1.most_cut()[0]
