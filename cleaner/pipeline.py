@@ -309,13 +309,13 @@ class Pipeline:
         the last line once the separator under it is gone.  Later findings are mapped
         back to offsets of ``text``, so every span still points into what was cleaned.
 
-        Line-local detectors (``line_local``: the verdict on a line depends on that line
-        alone) are not asked again while every span covers whole lines: the kept text
-        is then made of lines they have already judged, and would be judged the same.
-
-        Context detectors may skip their line-local tests in such a pass
-        (``Document.lines_judged``): link_farm's URL, site-reference, anchor and
-        one-line menu tests.
+        While every span covers whole lines, the kept text is made of lines that every
+        detector has already judged, and kept (``Document.lines_judged``), unless the
+        first pass lowercased its text character by character (a line could then
+        lowercase otherwise alone).  Line-local detectors (``line_local``: the verdict
+        on a line depends on that line alone) are then not asked again, and context
+        detectors may skip their line-local tests (link_farm's URL, site-reference,
+        anchor and one-line menu tests).
 
         Each later pass reads the kept text in its own language (the first pass's,
         reused when the kept text's language sample is the same string, which the
@@ -328,7 +328,8 @@ class Pipeline:
         context = [d for d in self.detectors if not getattr(d, "line_local", False)]
         for _ in range(MAX_PASSES - 1):
             whole = _whole_lines(text, spans)
-            dets = context if whole else self.detectors
+            judged = whole and not first._lower_by_char
+            dets = context if judged else self.detectors
             if not dets:
                 break
             pieces = kept_pieces(text, spans)
@@ -347,10 +348,7 @@ class Pipeline:
                     doc._lang = lang
             if whole:
                 carry_candidates(first, pieces, doc)
-                # every line here was judged and kept by the first pass, and lowercases
-                # the same (the argument of carry_candidates; unproved when the first
-                # pass never lowercased its text)
-                doc.lines_judged = first._lower is not None and not first._lower_by_char
+            doc.lines_judged = judged
             found = self.detect(doc, dets)
             if not found:
                 break

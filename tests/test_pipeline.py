@@ -225,6 +225,18 @@ def test_line_local_detectors_are_not_asked_again_when_every_span_is_whole_lines
     res = pipe.clean("a\n| |\nb\nc\n")
     assert res.text == "a\n"
     assert calls == ["a\n| |\nb\nc\n"]  # asked once: the later passes saw only whole lines it had judged
+    calls.clear()
+
+    class LocalLower(Local):
+        def detect(self, doc):
+            _ = doc.lower
+            yield from super().detect(doc)
+
+    # "İ" lowercases to two characters: the first pass lowered the text character by
+    # character, so a line may lowercase otherwise alone, and the lines count as unjudged
+    pipe = Pipeline(PipelineConfig.from_dict({"normalisers": {"typos": False}}), detectors=[LocalLower(), ctx])
+    assert pipe.clean("İ\n| |\nb\nc\n").text == "İ\n"
+    assert len(calls) > 1
 
 
 def test_later_passes_over_judged_whole_lines_say_so():
