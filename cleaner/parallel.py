@@ -14,6 +14,8 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -24,6 +26,30 @@ def forks() -> bool:
     """Does :func:`ordered_map` fork its workers here (so that they share the parent's
     memory, copy-on-write)?"""
     return "fork" in mp.get_all_start_methods()
+
+
+#: seconds between two looks at the workers while a result is awaited
+_POLL = 1.0
+
+
+def _result(fut: "Future[R]", ex: ProcessPoolExecutor) -> R:
+    """``fut.result()``, or BrokenProcessPool as soon as a worker has died.
+
+    The pool finds a dead worker by itself, unless the worker died while writing its
+    result (the OOM killer, mid-batch): then the pool's manager thread waits in recv()
+    for the rest of that message, which never comes, and every future waits with it.
+    Workers end only when the pool shuts down, so one that has ended before is dead."""
+    while True:
+        try:
+            return fut.result(timeout=_POLL)
+        except FutureTimeout:
+            try:
+                procs = list((getattr(ex, "_processes", None) or {}).values())
+            except RuntimeError:  # changed size while read (the manager thread): look again
+                continue
+            dead = [p.exitcode for p in procs if p.exitcode is not None]
+            if dead:
+                raise BrokenProcessPool(f"a worker process ended (exit code {dead[0]})") from None
 
 
 def ordered_map(
@@ -54,9 +80,9 @@ def ordered_map(
         for item in items:
             pending.append(ex.submit(fn, item))
             if len(pending) >= limit:
-                yield pending.popleft().result()
+                yield _result(pending.popleft(), ex)
         while pending:
-            yield pending.popleft().result()
+            yield _result(pending.popleft(), ex)
         ok = True
     finally:
         for f in pending:

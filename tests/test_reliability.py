@@ -415,6 +415,37 @@ def test_a_worker_stopped_mid_send_does_not_hang_the_exit(attempt):
     assert "Traceback" not in p.stderr and "Error" not in p.stderr, p.stderr
 
 
+_DIE_MID_RESULT = """
+import gc, os, signal, struct, sys
+from multiprocessing.queues import SimpleQueue
+from concurrent.futures.process import BrokenProcessPool
+from cleaner.parallel import ordered_map
+
+def die_mid_result(i):
+    if i == 3:
+        # what the OOM killer does to a worker writing its result: the header of a
+        # 1 MB message and a few bytes of it in the result pipe, then SIGKILL
+        q = next(o for o in gc.get_objects() if isinstance(o, SimpleQueue))
+        os.write(q._writer.fileno(), struct.pack("!i", 1 << 20) + b"half")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return i
+
+try:
+    print(list(ordered_map(die_mid_result, range(8), workers=2)))
+except BrokenProcessPool as exc:
+    print("broken:", exc)
+"""
+
+
+def test_a_worker_killed_while_writing_its_result_breaks_the_pool_not_hangs():
+    """The pool's manager thread waits for the rest of the dead worker's message and
+    never sees it die; ordered_map looks at the workers while it waits, and raises."""
+    p = subprocess.run([sys.executable, "-c", _DIE_MID_RESULT], capture_output=True, text=True, timeout=60,
+                       cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert p.stdout.startswith("broken: a worker process ended (exit code -9)"), (p.stdout, p.stderr)
+    assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
+
+
 # ------------------------------------------------------------------ oversized records
 def test_oversized_record_is_rejected_with_its_size(tmp_path):
     big = orjson.dumps({"text": "x" * 5000}) + b"\n"
