@@ -2,10 +2,11 @@
 """Typo fixer figures: the seed, false changes on clean prose, isolated misspellings,
 in-context precision, and speed.
 
-    .venv/bin/python benchmarks/typos.py [--show] [--write] [--limit N]
+    .venv/bin/python benchmarks/typos.py [--show] [--write] [--limit N] [--sweep]
 
 ``--show`` prints every change made on clean prose (to read by hand), ``--write`` records
-the figures in benchmarks/RESULTS.md (section ``typos``).
+the figures in benchmarks/RESULTS.md (section ``typos``), ``--sweep`` adds the in-context
+precision at stricter lead thresholds.
 Data (read by path, never copied): ../shared/seeds, ../shared/data/dev/pages.jsonl.gz
 (``truth_text``), ../shared/data/typos-dev/{pairs,context}.jsonl.
 """
@@ -26,6 +27,7 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 
 import cleaner  # noqa: E402
 from cleaner.lang import detect_language  # noqa: E402
+from cleaner.normalisers import typos as T  # noqa: E402
 from cleaner.normalisers.typos import (  # noqa: E402
     _candidates, _decide_cached, _decide_two, _derived_cached, _load_tables, _rival2_cached, fix_typos, lexicon, sound_key)
 
@@ -151,13 +153,56 @@ def in_context(show: bool) -> dict[str, dict]:
                 c["right"] += 1
             else:
                 bad.append(f"{src}: {e.before!r}->{e.after!r} (gold {gold.get(i)!r}) | {text[:120]}")
+                c["wrong_only"] += e.reason.endswith("only candidate")
     if show:
         print("  wrong in-context changes:")
         for b in bad:
             print("   ", b)
     return {k: {"typos": v["typos"], "changes": v["changes"], "right": v["right"],
                 "precision": v["right"] / v["changes"] if v["changes"] else 1.0,
-                "recall": v["right"] / v["typos"] if v["typos"] else 0.0} for k, v in by.items()}
+                "recall": v["right"] / v["typos"] if v["typos"] else 0.0,
+                "wrong_only": v["wrong_only"]} for k, v in by.items()}
+
+
+def _reset_caches() -> None:
+    """Empty every per-word cache of the typo module (the tables loaded once stay)."""
+    for obj in vars(T).values():
+        if isinstance(obj, type):
+            continue
+        info = getattr(obj, "cache_info", None)
+        if info is not None and info().maxsize == 1:
+            continue  # a loader (lexicon, bigrams, indexes): its data do not depend on the policy
+        clear = getattr(obj, "cache_clear", None)
+        if clear is not None:
+            clear()
+
+
+#: lead thresholds tried by ``--sweep`` (MIN_LEAD; 1.3 is the shipped value)
+SWEEP = (1.3, 1.55, 1.8, 2.05, 2.3, 3.0)
+
+
+def sweep() -> list[str]:
+    """In-context precision for stricter lead thresholds: does asking more of the winner
+    buy precision?  (It does not: most wrong changes have no rival at all.)"""
+    out = ["", "In-context precision against the lead a fix must have over every rival "
+           "(`--sweep`; `MIN_LEAD`, shipped 1.3). \"only candidate\": wrong changes with no rival one "
+           "edit away, which no lead threshold can refuse.", "",
+           "| MIN_LEAD | " + " | ".join(f"{s}: precision (right / changes), wrong with no rival"
+                                       for s in ("holbrook", "neuspell.bea322")) + " |", "|---|---|---|"]
+    shipped = T.MIN_LEAD
+    try:
+        for lead in SWEEP:
+            T.MIN_LEAD = lead
+            _reset_caches()
+            r = in_context(False)
+            cells = [f"{r[s]['precision']:.3f} ({r[s]['right']} / {r[s]['changes']}), "
+                     f"{r[s]['wrong_only']} of {r[s]['changes'] - r[s]['right']}"
+                     for s in ("holbrook", "neuspell.bea322")]
+            out.append(f"| {lead}{' (shipped)' if lead == shipped else ''} | " + " | ".join(cells) + " |")
+    finally:
+        T.MIN_LEAD = shipped
+        _reset_caches()
+    return out
 
 
 def main() -> int:
@@ -165,6 +210,8 @@ def main() -> int:
     ap.add_argument("--show", action="store_true", help="print every change on clean prose")
     ap.add_argument("--write", action="store_true", help="record the figures in RESULTS.md")
     ap.add_argument("--limit", type=int, default=None, help="only the first N dev pages")
+    ap.add_argument("--sweep", action="store_true",
+                    help="also the in-context precision at stricter lead thresholds (MIN_LEAD)")
     a = ap.parse_args()
     ok, fixes = seed()
     lines = ["## Typo fixer (`benchmarks/typos.py`)", "",
@@ -188,7 +235,10 @@ def main() -> int:
                      + (" (target accuracy >= 0.60, wrong <= 0.04)" if src == "wiki-common" else ""))
     for src, r in sorted(in_context(a.show).items()):
         lines.append(f"- `{src}` in context ({r['typos']} typos): {r['changes']} changes, {r['right']} right: "
-                     f"**precision {r['precision']:.3f}**, recall {r['recall']:.3f} (target precision >= 0.95)")
+                     f"**precision {r['precision']:.3f}**, recall {r['recall']:.3f} (target precision >= 0.95); "
+                     f"{r['wrong_only']} of the {r['changes'] - r['right']} wrong changes had no rival one edit away")
+    if a.sweep:
+        lines += sweep()
     body = "\n".join(lines)
     print(body)
     if a.write:
