@@ -109,6 +109,27 @@ def test_publisher_footer_keeps_prose_with_line_trigger_words(text):
     assert spans("publisher_footer", text) == []
 
 
+@pytest.mark.parametrize("line", [
+    "Name (required)", "Mail (will not be published) (required)", "Email (will not be published) *",
+    "Website (optional)", "Leave a Reply", "Post a Comment:", "Submit Comment", "No comments yet.",
+    "Comments are closed.", "Your email address will not be published. Required fields are marked *",
+    "Notify me of follow-up comments via e-mail", "You must be logged in to post a comment.",
+])
+def test_publisher_footer_finds_the_comment_form(line):
+    text = f"The council approved the budget on Tuesday.\n{line}\n"
+    assert [s[0] for s in spans("publisher_footer", text)] == [line]
+
+
+@pytest.mark.parametrize("line", [
+    "Name", "Website", "Comments", "He declined to comment.",
+    "Name (required) and postcode",
+    "Leave a reply in the box below and we will answer within a day.",
+    "The results were published (required by law) on Monday.",
+])
+def test_publisher_footer_keeps_comment_words_that_are_not_the_form(line):
+    assert spans("publisher_footer", f"The council approved the budget on Tuesday.\n{line}\n") == []
+
+
 # --------------------------------------------------------------- link_farm
 def test_link_farm_site_references():
     text = "Learn about rockets at SpaceWar.com Learn about missiles at SpaceWar.com All about ships at SpaceWar.com"
