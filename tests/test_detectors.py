@@ -114,8 +114,14 @@ def test_publisher_footer_keeps_prose_with_line_trigger_words(text):
     "Website (optional)", "Leave a Reply", "Post a Comment:", "Submit Comment", "No comments yet.",
     "Comments are closed.", "Your email address will not be published. Required fields are marked *",
     "Notify me of follow-up comments via e-mail", "You must be logged in to post a comment.",
+    # the blog platforms' own interface
+    "Skip to sidebar", "Skip to main content", "View my complete profile", "Post navigation",
+    "Recent Comments", "Email ThisBlogThis!Share to TwitterShare to Facebook", "ReplyDelete", "Digg This",
+    "Flag as Inappropriate", "Forgot your username or password?", "Labels:", "Tagged as:",
+    "You can leave a response, or trackback from your own site.",
+    "Having trouble reading this image? View an alternate.", "Previewing your Comment",
 ])
-def test_publisher_footer_finds_the_comment_form(line):
+def test_publisher_footer_finds_the_comment_form_and_blog_interface(line):
     text = f"The council approved the budget on Tuesday.\n{line}\n"
     assert [s[0] for s in spans("publisher_footer", text)] == [line]
 
@@ -125,8 +131,10 @@ def test_publisher_footer_finds_the_comment_form(line):
     "Name (required) and postcode",
     "Leave a reply in the box below and we will answer within a day.",
     "The results were published (required by law) on Monday.",
+    "Skip to the end", "Labels on food packaging", "Topics: what the summit will discuss",
+    "Delete", "Navigation", "Recent comments by the minister drew criticism from both parties.",
 ])
-def test_publisher_footer_keeps_comment_words_that_are_not_the_form(line):
+def test_publisher_footer_keeps_form_and_interface_words_in_other_lines(line):
     assert spans("publisher_footer", f"The council approved the budget on Tuesday.\n{line}\n") == []
 
 
