@@ -156,6 +156,9 @@ def test_link_farm_menus_and_anchors():
     assert spans("link_farm", "Home | News | Sport | Contact")
     assert spans("link_farm", "Home > World > Europe")
     assert spans("link_farm", "Read more »")
+    for line in ("← Previous", "Next →", "« Older Entries", "Newer posts ›"):
+        assert [s[0] for s in spans("link_farm", f"The vote was close.\n{line}\n")] == [line]
+    assert spans("link_farm", "The next step is hard.\nNext, the council votes → then the mayor signs.\n") == []
     assert spans("link_farm", "Read more about the plan in our explainer, which sets out the costs, the timetable and the objections raised by residents.") == []
     assert spans("link_farm", "Cats | dogs and rabbits are the most popular pets, the survey of 2,000 owners found.") == []
 
