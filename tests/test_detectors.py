@@ -120,6 +120,8 @@ def test_publisher_footer_keeps_prose_with_line_trigger_words(text):
     "Flag as Inappropriate", "Forgot your username or password?", "Labels:", "Tagged as:",
     "You can leave a response, or trackback from your own site.",
     "Having trouble reading this image? View an alternate.", "Previewing your Comment",
+    "Posted by:", "Jump to comments", "(URLs automatically linked.)", "One Comment", "Sign Out",
+    "Loading...", "Enlarge This Image", "Follow us on Twitter", "You are currently signed in as",
 ])
 def test_publisher_footer_finds_the_comment_form_and_blog_interface(line):
     text = f"The council approved the budget on Tuesday.\n{line}\n"
@@ -133,6 +135,8 @@ def test_publisher_footer_finds_the_comment_form_and_blog_interface(line):
     "The results were published (required by law) on Monday.",
     "Skip to the end", "Labels on food packaging", "Topics: what the summit will discuss",
     "Delete", "Navigation", "Recent comments by the minister drew criticism from both parties.",
+    "Posted by the editors", "Loading the ship took three days.", "Sign out of the treaty, he said.",
+    "Follow the money", "One comment stood out.",
 ])
 def test_publisher_footer_keeps_form_and_interface_words_in_other_lines(line):
     assert spans("publisher_footer", f"The council approved the budget on Tuesday.\n{line}\n") == []
