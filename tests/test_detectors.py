@@ -111,7 +111,7 @@ def test_publisher_footer_keeps_prose_with_line_trigger_words(text):
 
 @pytest.mark.parametrize("line", [
     "Name (required)", "Mail (will not be published) (required)", "Email (will not be published) *",
-    "Website (optional)", "Leave a Reply", "Post a Comment:", "Submit Comment", "No comments yet.",
+    "Website (optional)", "Submit Comment", "No comments yet.",
     "Comments are closed.", "Your email address will not be published. Required fields are marked *",
     "Notify me of follow-up comments via e-mail", "You must be logged in to post a comment.",
     # the blog platforms' own interface
@@ -120,7 +120,7 @@ def test_publisher_footer_keeps_prose_with_line_trigger_words(text):
     "Flag as Inappropriate", "Forgot your username or password?", "Labels:", "Tagged as:",
     "You can leave a response, or trackback from your own site.",
     "Having trouble reading this image? View an alternate.", "Previewing your Comment",
-    "Posted by:", "Jump to comments", "(URLs automatically linked.)", "One Comment", "Sign Out",
+    "Posted by:", "Jump to comments", "(URLs automatically linked.)", "One Comment", "No Comments »", "Sign Out",
     "Loading...", "Enlarge This Image", "Follow us on Twitter", "You are currently signed in as",
 ])
 def test_publisher_footer_finds_the_comment_form_and_blog_interface(line):
@@ -160,9 +160,14 @@ def test_link_farm_menus_and_anchors():
     assert spans("link_farm", "Home | News | Sport | Contact")
     assert spans("link_farm", "Home > World > Europe")
     assert spans("link_farm", "Read more »")
-    for line in ("← Previous", "Next →", "« Older Entries", "Newer posts ›"):
+    # the comment form's heading and the comment count are anchors too (link_farm's, not
+    # publisher_footer's: one detector owns each line)
+    for line in ("← Previous", "Next →", "« Older Entries", "Newer posts ›", "Leave a Reply", "Post a Comment:",
+                 "Leave a Response", "3 comments"):
         assert [s[0] for s in spans("link_farm", f"The vote was close.\n{line}\n")] == [line]
     assert spans("link_farm", "The next step is hard.\nNext, the council votes → then the mayor signs.\n") == []
+    # an anchor may run on ("Leave a comment on this story"); a count in words may not
+    assert spans("link_farm", "The vote was close.\nNo comment was made by the ministry.\nOne comment stood out.\n") == []
     assert spans("link_farm", "Read more about the plan in our explainer, which sets out the costs, the timetable and the objections raised by residents.") == []
     assert spans("link_farm", "Cats | dogs and rabbits are the most popular pets, the survey of 2,000 owners found.") == []
 
