@@ -66,8 +66,7 @@ def clean_prose(show: bool, limit: int | None) -> dict:
 
     def run(cold: bool) -> float:
         if cold:  # forget every per-word verdict: each unknown word's candidates computed anew
-            for f in (_candidates, _derived_cached, _decide_cached, _decide_two, _rival2_cached, sound_key):
-                f.cache_clear()
+            _reset_caches()
         t0 = time.process_time()
         for t in texts:
             fix_typos(t)
@@ -165,16 +164,9 @@ def in_context(show: bool) -> dict[str, dict]:
 
 
 def _reset_caches() -> None:
-    """Empty every per-word cache of the typo module (the tables loaded once stay)."""
-    for obj in vars(T).values():
-        if isinstance(obj, type):
-            continue
-        info = getattr(obj, "cache_info", None)
-        if info is not None and info().maxsize == 1:
-            continue  # a loader (lexicon, bigrams, indexes): its data do not depend on the policy
-        clear = getattr(obj, "cache_clear", None)
-        if clear is not None:
-            clear()
+    """Forget every per-word verdict of the typo fixer (the data tables loaded once stay)."""
+    for f in (_candidates, _derived_cached, _decide_cached, _decide_two, _rival2_cached, sound_key):
+        f.cache_clear()
 
 
 #: lead thresholds tried by ``--sweep`` (MIN_LEAD; 1.3 is the shipped value)
