@@ -15,7 +15,8 @@ numpy, with the same results, which the tests check).
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
 - :func:`merge_spans`, :func:`kept_pieces` and :func:`whole_lines`: the pipeline's
-  loops over the spans (hundreds a page where page_furniture cuts line by line), and
+  loops over the spans; :func:`carry_blocks`, the trigger hits of its first pass
+  carried to the next (``_TriggerIndex.carry``) (hundreds a page where page_furniture cuts line by line), and
   :func:`make_spans`, page_furniture's spans made without a Python call each.
 - :func:`separator_lines`: the separators detector's lines.
 - :func:`normal_state`: the pipeline's check that a text needs no whitespace or control
@@ -1628,6 +1629,76 @@ def kept_pieces(str text, spans):
     if pos < n:
         pieces.append((pos, n))
     return pieces
+
+
+def carry_blocks(dict cands, list starts, list pieces, Py_ssize_t nblocks):
+    """``_TriggerIndex.carry``'s mapping: the candidate blocks ``cands`` (``{set id:
+    sorted block indexes}`` of a first text whose blocks start at ``starts``) as indexes
+    among the blocks that start inside ``pieces`` (sorted, disjoint ``(start, end)``
+    pieces of that text), in order.  False when those blocks are not ``nblocks`` (the
+    caller then scans); None when the pieces are not in order or an index is out of
+    range (the caller then runs the Python loop).
+
+    >>> carry_blocks({0: [0, 2, 3], 1: [1]}, [0, 5, 9, 14], [(0, 5), (9, 20)], 3)
+    {0: [0, 1, 2], 1: []}
+    >>> carry_blocks({0: [0]}, [0, 5], [(0, 5)], 2)
+    False
+    """
+    cdef Py_ssize_t m = len(starts), i, lo, hi, mid, a, b, n = 0, prev = 0, k
+    cdef long long *st = NULL
+    cdef Py_ssize_t *new = NULL
+    cdef dict out = {}
+    cdef list blk, lst
+    st = <long long *>malloc((m + 1) * sizeof(long long))
+    new = <Py_ssize_t *>malloc((m + 1) * sizeof(Py_ssize_t))
+    if not st or not new:
+        free(st); free(new)
+        raise MemoryError()
+    try:
+        for i in range(m):
+            st[i] = starts[i]
+            new[i] = -1
+        for piece in pieces:
+            a, b = piece
+            # bisect_left(starts, a), bisect_left(starts, b)
+            lo, hi = 0, m
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if st[mid] < a:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            i = lo
+            lo, hi = i, m
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if st[mid] < b:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if i < prev:
+                return None  # pieces out of order: the Python loop decides
+            while i < lo:
+                new[i] = n
+                n += 1
+                i += 1
+            if lo > prev:
+                prev = lo
+        if n != nblocks:
+            return False
+        for sid, blk in cands.items():
+            lst = []
+            for obj in blk:
+                k = obj
+                if k < 0 or k >= m:
+                    return None
+                if new[k] >= 0:
+                    lst.append(new[k])
+            out[sid] = lst
+    finally:
+        free(st)
+        free(new)
+    return out
 
 
 def whole_lines(str text, spans):

@@ -1057,3 +1057,41 @@ def test_compiled_lower_is_str_lower_on_random_text(text):
     with python_paths():
         ref = Document(text)
         assert got_doc == (ref.lower, ref._lower_by_char)
+
+
+@given(st.lists(st.sampled_from(["menu | home", "", "Read more", "The council met on Tuesday.", "© 2024"]),
+                min_size=1, max_size=25),
+       st.data())
+@settings(max_examples=300, deadline=None)
+def test_compiled_carry_gives_the_python_loops_candidate_blocks(lines, data):
+    """The trigger hits of a first pass carried to its kept lines: the compiled mapping
+    (``carry_blocks``) and the Python loop agree, on kept pieces of whole lines, and
+    both give what a scan of the kept text gives."""
+    from cleaner.detectors.base import _INDEX, candidate_blocks
+
+    text = "\n".join(lines) + "\n"
+    first = Document(text)
+    candidate_blocks(first, ("menu", "read more", "©", "council"))  # registers a set, scans
+    bounds = [0]
+    for ln in lines:
+        bounds.append(bounds[-1] + len(ln) + 1)
+    keep = data.draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
+    pieces = [(bounds[i], bounds[i + 1]) for i, k in enumerate(keep) if k]
+    kept = "".join(text[a:b] for a, b in pieces)
+    got = {}
+    for compiled in (True, False):
+        doc = Document(kept)
+        with nullcontext() if compiled else python_paths():
+            ok = _INDEX.carry(first, pieces, doc)
+        got[compiled] = (ok, doc._cands)
+    assert got[True] == got[False]
+    ok, cands = got[True]
+    if ok:
+        assert cands == {sid: blk for sid, blk in _INDEX.scan(Document(kept)).items() if sid in cands}
+
+
+def test_compiled_carry_refuses_what_the_python_loop_must_decide():
+    assert FAST.carry_blocks({0: [0, 1]}, [0, 4, 8], [(4, 8), (0, 4)], 2) is None  # out of order
+    assert FAST.carry_blocks({0: [5]}, [0, 4], [(0, 8)], 2) is None  # a block index past the end
+    assert FAST.carry_blocks({0: [1]}, [0, 4, 8], [(0, 4), (8, 12)], 3) is False  # another text
+    assert FAST.carry_blocks({0: [0, 2], 1: []}, [0, 4, 8], [(0, 4), (8, 12)], 2) == {0: [0, 1], 1: []}

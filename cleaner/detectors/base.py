@@ -503,6 +503,14 @@ class _TriggerIndex:
         if cands is None or doc._cands is not None or not self.line_bound or first._lower_by_char:
             return False
         starts = first.block_starts()
+        f = fast()
+        if f is not None:  # the loops below, compiled (cleaner._fast.carry_blocks)
+            got = f.carry_blocks(cands, starts, pieces, len(doc.blocks))
+            if got is False:
+                return False
+            if got is not None:
+                doc._cands = got
+                return True
         kept: list[int] = []  # the first text's blocks that start inside a piece, in order
         for a, b in pieces:
             kept.extend(range(bisect_left(starts, a), bisect_left(starts, b)))
