@@ -966,6 +966,21 @@ def test_page_furniture_spans_are_the_same_with_and_without_make_spans():
     assert got == want and got
 
 
+def test_link_farm_spans_are_the_same_with_and_without_make_spans():
+    from cleaner.detectors.linkfarm import LinkFarm
+
+    page = ("Home\nNews\nSport\nContact\n"
+            "The council met on Tuesday to discuss the new budget for the coming year, and the "
+            "members agreed that the schools would get more money than before.\n"
+            "Read more\nRelated Links\nLearn about space at SpaceWar.com\nMars news at MarsDaily.com\n"
+            "Home | News | Sport | Weather\n")
+    got = list(LinkFarm().detect(Document(page)))
+    with python_paths():
+        want = list(LinkFarm().detect(Document(page)))
+    assert got == want and len(got) >= 4
+    assert all(type(s) is Span for s in got)
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from([". | . |", "* * *", "-----", "|", " ", "\t", "\n", "\n", "a", "•", "\u3000", "※ ※",
                                  "—", "\\\\", "x-", "\r", "\U0001f600", "  |  "]), max_size=30).map("".join),
