@@ -16,7 +16,6 @@ the per-record cost.  Needs valgrind; takes about 50x the plain run's time.
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import re
@@ -28,13 +27,8 @@ from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-
-CONFIGS = {
-    "default": None,
-    "no-typos": {"normalisers": {"typos": False}},
-    "core": {"normalisers": {"typos": False},
-             "detectors": {"enabled": ["separators", "link_farm", "copyright", "publisher_footer", "gdpr_notice"]}},
-}
+sys.path.insert(0, HERE)
+from _common import CONFIGS, largest_dump  # noqa: E402
 
 # What the child runs under callgrind: warm up on the first WARM records, then clean the
 # next N as a worker does (orjson.loads, Pipeline.clean, orjson.dumps).
@@ -117,12 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
         raise SystemExit("needs valgrind (callgrind) on the PATH")
-    dump = args.dump
-    if dump is None:
-        cands = sorted(glob.glob(os.path.join(HERE, "_work", "dump-*.jsonl")), key=os.path.getsize)
-        if not cands:
-            raise SystemExit("no dump: run benchmarks/throughput.py --size 50M first, or pass --dump")
-        dump = cands[-1]
+    dump = largest_dump(args.dump)
     with open(dump, "rb") as f:
         mb = sum(len(line) for _, line in zip(range(args.warm + args.records), f) if _ >= args.warm) / 1e6
     out = [f"Records {args.warm:,} to {args.warm + args.records:,} of `{os.path.basename(dump)}` "

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import glob
 import os
 import sys
 import time
@@ -22,12 +21,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
-CORE = ["separators", "link_farm", "copyright", "publisher_footer", "gdpr_notice"]
-CONFIGS = {
-    "default": None,
-    "no-typos": {"normalisers": {"typos": False}},
-    "core": {"normalisers": {"typos": False}, "detectors": {"enabled": CORE}},
-}
+sys.path.insert(0, HERE)
+from _common import CONFIGS, largest_dump  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,12 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="write the 'profile' section of benchmarks/RESULTS.md")
     args = ap.parse_args(argv)
 
-    dump = args.dump
-    if dump is None:
-        cands = sorted(glob.glob(os.path.join(HERE, "_work", "dump-*.jsonl")), key=os.path.getsize)
-        if not cands:
-            raise SystemExit("no dump: run benchmarks/throughput.py --size 50M first, or pass --dump")
-        dump = cands[-1]
+    dump = largest_dump(args.dump)
     limit = int(args.mb * 1e6)
     lines: list[bytes] = []
     n = 0

@@ -1631,6 +1631,18 @@ def kept_pieces(str text, spans):
     return pieces
 
 
+cdef inline Py_ssize_t _bisect_left(const long long *st, Py_ssize_t lo, Py_ssize_t hi, long long x) noexcept nogil:
+    """``bisect.bisect_left(st, x, lo, hi)`` over a sorted C array."""
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if st[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def carry_blocks(dict cands, list starts, list pieces, Py_ssize_t nblocks):
     """``_TriggerIndex.carry``'s mapping: the candidate blocks ``cands`` (``{set id:
     sorted block indexes}`` of a first text whose blocks start at ``starts``) as indexes
@@ -1644,7 +1656,7 @@ def carry_blocks(dict cands, list starts, list pieces, Py_ssize_t nblocks):
     >>> carry_blocks({0: [0]}, [0, 5], [(0, 5)], 2)
     False
     """
-    cdef Py_ssize_t m = len(starts), i, lo, hi, mid, a, b, n = 0, prev = 0, k
+    cdef Py_ssize_t m = len(starts), i, lo, a, b, n = 0, prev = 0, k
     cdef long long *st = NULL
     cdef Py_ssize_t *new = NULL
     cdef dict out = {}
@@ -1660,22 +1672,8 @@ def carry_blocks(dict cands, list starts, list pieces, Py_ssize_t nblocks):
             new[i] = -1
         for piece in pieces:
             a, b = piece
-            # bisect_left(starts, a), bisect_left(starts, b)
-            lo, hi = 0, m
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if st[mid] < a:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            i = lo
-            lo, hi = i, m
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if st[mid] < b:
-                    lo = mid + 1
-                else:
-                    hi = mid
+            i = _bisect_left(st, 0, m, a)  # bisect_left(starts, a)
+            lo = _bisect_left(st, i, m, b)  # bisect_left(starts, b) (not before a's)
             if i < prev:
                 return None  # pieces out of order: the Python loop decides
             while i < lo:
