@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("needs valgrind (callgrind) on the PATH")
     dump = largest_dump(args.dump)
     with open(dump, "rb") as f:
-        mb = sum(len(line) for _, line in zip(range(args.warm + args.records), f) if _ >= args.warm) / 1e6
+        mb = sum(len(line) for i, line in zip(range(args.warm + args.records), f) if i >= args.warm) / 1e6
     out = [f"Records {args.warm:,} to {args.warm + args.records:,} of `{os.path.basename(dump)}` "
            f"({mb:.2f} MB of JSONL), after a warm-up over the records before them; instructions "
            f"of the measured records alone (a run over the warm-up subtracted), per library. "
@@ -133,7 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(out)
     print(report)
     if args.write:
-        sys.path.insert(0, HERE)
         from _results import stamp, write_section
 
         write_section("instructions", "## Instructions by library (`benchmarks/instructions.py`)\n\n"

@@ -96,7 +96,6 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(out)
     print(report)
     if args.write:
-        sys.path.insert(0, HERE)
         from _results import stamp, write_section
 
         write_section("profile", f"## Profile (`benchmarks/profile.py`)\n\n{stamp()}\n\n{report}")

@@ -15,9 +15,10 @@ numpy, with the same results, which the tests check).
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
 - :func:`merge_spans`, :func:`kept_pieces` and :func:`whole_lines`: the pipeline's
-  loops over the spans; :func:`carry_blocks`, the trigger hits of its first pass
-  carried to the next (``_TriggerIndex.carry``) (hundreds a page where page_furniture cuts line by line), and
-  :func:`make_spans`, page_furniture's spans made without a Python call each.
+  loops over the spans (hundreds a page where page_furniture cuts line by line);
+  :func:`carry_blocks`, the first pass's trigger hits carried to the next pass
+  (``_TriggerIndex.carry``); :func:`make_spans`, page_furniture's and link_farm's spans
+  made without a Python call each.
 - :func:`separator_lines`: the separators detector's lines.
 - :func:`normal_state`: the pipeline's check that a text needs no whitespace or control
   fixer.
