@@ -3,12 +3,15 @@
 compiler is there; without them every caller runs the same computation in Python and
 numpy, with the same results, which the tests check).
 
-- ``page_furniture``: :func:`open_lines` and :func:`wrap_links` (hard-wrapped prose),
+- ``page_furniture``: :func:`open_lines`, :func:`wrap_links` and :func:`groups`
+  (hard-wrapped prose joined into blocks), :func:`bounds` (the blocks' offsets),
   :func:`block_counts` (per-block words, stopwords, digits, capitals, commas),
-  :func:`sep_counts` (menu separators), :func:`nav_flags`, :func:`dup_flags` and
-  :func:`stage1` (the stage-1 feature matrix;
-  numpy takes its logarithms), :func:`context` (the context features of stages 2 and
-  3) and :func:`reasons` (the span reasons); the matrix products stay numpy's.
+  :func:`sparse_cues` and :func:`sep_counts` (menu separators, URL and notice cues),
+  :func:`nav_flags`, :func:`dup_flags` and :func:`stage1` (the stage-1 feature matrix;
+  numpy takes its logarithms), :func:`page_scores` (the three stages' scores, with
+  :func:`context`, the context features of stages 2 and 3), :func:`page_decide` (the
+  decision) and :func:`reasons` (the span reasons).  Blocks are read as tuples
+  (``Block`` is a NamedTuple, whose own item access is a slow Python-level slot).
 - :func:`file_hits`: the trigger index's Aho-Corasick hits filed under their blocks.
 - :func:`menu_flags`: link_farm's lines that may be items of a navigation menu.
 - :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
@@ -38,12 +41,14 @@ from array import array
 
 from cpython.array cimport array as carray, clone
 from cpython.ref cimport PyObject
+from cpython.tuple cimport PyTuple_GET_SIZE
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH, Py_UNICODE_ISSPACE, Py_UNICODE_ISDIGIT, \
     Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, \
     Py_UNICODE_ISLOWER, \
     PyUnicode_FromKindAndData, PyUnicode_READ_CHAR
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, qsort
+from libc.math cimport copysign, exp
 from libc.string cimport memchr, memcmp, memcpy
 
 ctypedef fused char_t:  # the three widths of a str (PEP 393)
@@ -61,6 +66,10 @@ for _i in range(128):
 cdef inline bint _space(Py_UCS4 c) noexcept:
     if c < 128:
         return _ASCII_SPACE[c]
+    # the other whitespace of str.split is U+0085, U+00A0, U+1680 and some of
+    # U+2000-U+3000: the table lookup only for those
+    if c != 0x85 and c != 0xA0 and c != 0x1680 and (c < 0x2000 or c > 0x3000):
+        return False
     return Py_UNICODE_ISSPACE(c)
 
 
@@ -237,33 +246,36 @@ cdef void _count(char_t *s, Py_ssize_t a, Py_ssize_t b, StopTable stop, long lon
     """Counts of ``s[a:b]`` into ``out``: words, stopwords, digits, capitals at a
     word's start, commas."""
     cdef long long nw = 0, ns = 0, nd = 0, nt = 0, nc = 0
-    cdef Py_ssize_t i, tok = a, maxlen = stop.maxlen
-    cdef Py_UCS4 c, prev = s[a - 1] if a > 0 else 10
-    cdef bint in_tok = False
-    cdef uint64_t h = 0  # the token's hash (as _hash), made while it is read
-    for i in range(a, b):
+    cdef Py_ssize_t i = a, tok, maxlen = stop.maxlen
+    cdef Py_UCS4 c, prev
+    cdef uint64_t h  # the token's hash (as _hash), made while it is read
+    while i < b:
         c = s[i]
         if _space(c):
-            if in_tok:
-                in_tok = False
-                if i - tok <= maxlen and stop.has_hashed(&s[tok], i - tok, h):
-                    ns += 1
-        else:
-            if not in_tok:
-                in_tok = True
-                tok = i
-                nw += 1
-                h = 1469598103934665603ULL
-            h = (h ^ <uint64_t>c) * 1099511628211ULL
-        if 48 <= c <= 57:
-            nd += 1
-        elif c == 44:
-            nc += 1
-        elif (prev == 32 or prev == 10) and _capital(c):
+            i += 1
+            continue
+        # a token starts: a capital here counts when a space or a line break is before
+        # it (the character before the block for its first token; none before the text)
+        tok = i
+        nw += 1
+        prev = s[i - 1] if i > 0 else 10
+        if (prev == 32 or prev == 10) and _capital(c):
             nt += 1
-        prev = c
-    if in_tok and b - tok <= maxlen and stop.has_hashed(&s[tok], b - tok, h):
-        ns += 1
+        h = 1469598103934665603ULL
+        while True:
+            if 48 <= c <= 57:
+                nd += 1
+            elif c == 44:
+                nc += 1
+            h = (h ^ <uint64_t>c) * 1099511628211ULL
+            i += 1
+            if i >= b:
+                break
+            c = s[i]
+            if _space(c):
+                break
+        if i - tok <= maxlen and stop.has_hashed(&s[tok], i - tok, h):
+            ns += 1
     out[0] = nw
     out[1] = ns
     out[2] = nd
@@ -317,6 +329,20 @@ def block_counts(str text, list starts, list ends, StopTable stop):
     return tuple(outs)
 
 
+cdef inline tuple _block(obj):
+    # A block ``(start, end, text)`` as a tuple: its fields are then read with tuple's
+    # own item access.  (``Block`` is a NamedTuple, a tuple subclass whose sequence slot
+    # goes through a Python-level ``__getitem__``: about 15 times slower.)
+    if not isinstance(obj, tuple) or PyTuple_GET_SIZE(obj) < 3:
+        raise TypeError("a block is a (start, end, text) tuple")
+    return <tuple>obj
+
+
+cdef inline object _item(obj, Py_ssize_t i):
+    # field i of the block ``obj`` (:func:`_block`)
+    return _block(obj)[i]
+
+
 cdef inline Py_UCS4 _read(int kind, void *data, Py_ssize_t i) noexcept nogil:
     if kind == 1:
         return (<uint8_t *>data)[i]
@@ -335,7 +361,23 @@ def context(double[::1] z, double[::1] pr, double[::1] stop, const unsigned char
     numbers (cumulative sums run left to right in both; a zero may differ in sign where
     numpy's max picks the other of two equal zeros, which no score can see: each adds a
     non-zero bias).  Returns the main run's first and last block."""
-    cdef Py_ssize_t m = z.shape[0], i, j, r, nruns = 0, ma = m, mb = -1, lo5, hi5, d
+    cdef Py_ssize_t m = z.shape[0], ma = m, mb = -1
+    if (X.shape[0] != 17 or X.shape[1] != m or pr.shape[0] != m or stop.shape[0] != m
+            or heading.shape[0] != m or chars.shape[0] != m or endp.shape[0] != m):
+        raise ValueError("shapes differ")  # (no bounds checks below)
+    if m == 0:
+        return ma, mb
+    _context_into(&z[0], &pr[0], &stop[0], &heading[0], &chars[0], &endp[0], m, max_gap_blocks, length_low,
+                  edge, &X[0, 0], &ma, &mb)
+    return ma, mb
+
+
+cdef int _context_into(const double *z, const double *pr, const double *stop, const unsigned char *heading,
+                       const long long *chars, const unsigned char *endp, Py_ssize_t m,
+                       Py_ssize_t max_gap_blocks, Py_ssize_t length_low, double edge, double *X,
+                       Py_ssize_t *ma_out, Py_ssize_t *mb_out) except -1:
+    # :func:`context` over pointers: ``X`` holds 17 rows of ``m`` (row r at X + r * m)
+    cdef Py_ssize_t i, j, r, nruns = 0, ma = m, mb = -1, lo5, hi5, d
     cdef double top, zmax_all, acc_run, v, a, b
     cdef double *run_of
     cdef double *accp
@@ -343,11 +385,6 @@ def context(double[::1] z, double[::1] pr, double[::1] stop, const unsigned char
     cdef Py_ssize_t *re
     cdef double *mass
     cdef Py_ssize_t prev
-    if (X.shape[0] != 17 or X.shape[1] != m or pr.shape[0] != m or stop.shape[0] != m
-            or heading.shape[0] != m or chars.shape[0] != m or endp.shape[0] != m):
-        raise ValueError("shapes differ")  # (no bounds checks below)
-    if m == 0:
-        return ma, mb
     run_of = <double *>malloc((m + 1) * sizeof(double))
     accp = <double *>malloc((m + 1) * sizeof(double))
     rs = <Py_ssize_t *>malloc(m * sizeof(Py_ssize_t))
@@ -403,37 +440,237 @@ def context(double[::1] z, double[::1] pr, double[::1] stop, const unsigned char
             if z[i] > zmax_all:
                 zmax_all = z[i]
         for i in range(m):
-            X[0, i] = 1.0
-            X[1, i] = z[i]
-            X[2, i] = z[i - 1] if i >= 1 else edge
-            X[3, i] = z[i + 1] if i + 1 < m else edge
-            X[4, i] = z[i - 2] if i >= 2 else edge
-            X[5, i] = z[i + 2] if i + 2 < m else edge
-            v = X[2, i]
+            X[i] = 1.0
+            X[m + i] = z[i]
+            X[2 * m + i] = z[i - 1] if i >= 1 else edge
+            X[3 * m + i] = z[i + 1] if i + 1 < m else edge
+            X[4 * m + i] = z[i - 2] if i >= 2 else edge
+            X[5 * m + i] = z[i + 2] if i + 2 < m else edge
+            v = X[2 * m + i]
             for d in (3, 4, 5):
-                if X[d, i] > v:
-                    v = X[d, i]
+                if X[d * m + i] > v:
+                    v = X[d * m + i]
             a = z[i - 3] if i >= 3 else edge
             b = z[i + 3] if i + 3 < m else edge
             if b > a:
                 a = b
-            X[6, i] = a if a > v else v
+            X[6 * m + i] = a if a > v else v
             lo5 = i - 5 if i >= 5 else 0
             hi5 = i + 6 if i + 6 <= m else m
-            X[7, i] = (accp[hi5] - accp[lo5] - pr[i]) / <double>(hi5 - lo5 - 1 if hi5 - lo5 - 1 > 1 else 1)
-            X[8, i] = run_of[i] if nruns else 0.0
-            X[9, i] = 1.0 if ma <= i <= mb else 0.0
-            X[10, i] = 1.0 if i < ma else 0.0
-            X[11, i] = 1.0 if i > mb else 0.0
-            X[12, i] = 1.0 if heading[i] and i >= ma - 4 and i < ma else 0.0
-            X[13, i] = 1.0 if chars[i] < length_low else 0.0
-            X[14, i] = 1.0 if endp[i] else 0.0
+            X[7 * m + i] = (accp[hi5] - accp[lo5] - pr[i]) / <double>(hi5 - lo5 - 1 if hi5 - lo5 - 1 > 1 else 1)
+            X[8 * m + i] = run_of[i] if nruns else 0.0
+            X[9 * m + i] = 1.0 if ma <= i <= mb else 0.0
+            X[10 * m + i] = 1.0 if i < ma else 0.0
+            X[11 * m + i] = 1.0 if i > mb else 0.0
+            X[12 * m + i] = 1.0 if heading[i] and i >= ma - 4 and i < ma else 0.0
+            X[13 * m + i] = 1.0 if chars[i] < length_low else 0.0
+            X[14 * m + i] = 1.0 if endp[i] else 0.0
             d = 0 if ma <= i <= mb else (ma - i if i < ma else i - mb)
-            X[15, i] = (d if d < 20 else 20) / 20.0
-            X[16, i] = z[i] - zmax_all
+            X[15 * m + i] = (d if d < 20 else 20) / 20.0
+            X[16 * m + i] = z[i] - zmax_all
     finally:
         free(run_of); free(accp); free(rs); free(re); free(mass)
-    return ma, mb
+    ma_out[0] = ma
+    mb_out[0] = mb
+    return 0
+
+
+cdef inline void _dot_into(const double *w, const double *X, Py_ssize_t rows, Py_ssize_t m, double *out) noexcept nogil:
+    # out[j] = w @ X[:, j], summed over the rows in order from 0 (numpy's einsum
+    # "i,ij->j" adds them in the same order for two or more columns)
+    cdef Py_ssize_t i, j
+    cdef double wi
+    for j in range(m):
+        out[j] = 0.0
+    for i in range(rows):
+        wi = w[i]
+        for j in range(m):
+            out[j] = out[j] + wi * X[i * m + j]
+
+
+def page_scores(const double[:, ::1] X1, const double[::1] w1, const double[::1] w2, const double[::1] w3,
+                const double[::1] stop, const unsigned char[::1] heading, const long long[::1] chars,
+                const unsigned char[::1] endp, Py_ssize_t max_gap_blocks, Py_ssize_t length_low, double edge,
+                double zclip, double[::1] z1, double[::1] z3, double[:, ::1] X3):
+    """page_furniture's three stages in one call (``PageFurniture._score2``): ``z1 =
+    clip(w1 @ X1)``, then ``z2 = clip(w2 @ X2)`` over the context features ``X2`` of
+    ``z1`` (:func:`context`, with the probabilities ``1 / (1 + exp(-z))``), then the
+    context features ``X3`` of ``z2`` and ``z3 = w3 @ X3``.  The same operations in the
+    same order as the numpy path (``libm``'s ``exp``; products summed row by row).
+
+    >>> import numpy as np
+    >>> m = 4
+    >>> X1 = np.zeros((33, m)); X1[0] = 1.0; X1[1] = [0.0, 1.0, 2.0, 3.0]
+    >>> w1 = np.zeros(33); w1[0] = -1.0; w1[1] = 1.0
+    >>> w2 = np.zeros(17); w2[1] = 1.0
+    >>> w3 = np.zeros(17); w3[1] = 2.0
+    >>> z1, z3, X3 = np.empty(m), np.empty(m), np.empty((17, m))
+    >>> page_scores(X1, w1, w2, w3, np.ones(m), np.zeros(m, np.uint8), np.full(m, 80, np.int64),
+    ...             np.zeros(m, np.uint8), 3, 70, -4.0, 8.0, z1, z3, X3)
+    >>> z1.tolist(), z3.tolist()
+    ([-1.0, 0.0, 1.0, 2.0], [-2.0, 0.0, 2.0, 4.0])
+    """
+    cdef Py_ssize_t m = X1.shape[1], i, ma, mb
+    cdef double *buf
+    cdef double *z2
+    cdef double *pr
+    cdef double *X2
+    if (X1.shape[0] != w1.shape[0] or w2.shape[0] != 17 or w3.shape[0] != 17 or X3.shape[0] != 17
+            or X3.shape[1] != m or z1.shape[0] != m or z3.shape[0] != m or stop.shape[0] != m
+            or heading.shape[0] != m or chars.shape[0] != m or endp.shape[0] != m):
+        raise ValueError("shapes differ")  # (no bounds checks below)
+    if m == 0:
+        return
+    buf = <double *>malloc(19 * m * sizeof(double))
+    if not buf:
+        raise MemoryError()
+    z2, pr, X2 = buf, buf + m, buf + 2 * m
+    try:
+        _dot_into(&w1[0], &X1[0, 0], X1.shape[0], m, &z1[0])
+        for i in range(m):
+            z1[i] = -zclip if z1[i] < -zclip else (zclip if z1[i] > zclip else z1[i])
+            pr[i] = 1.0 / (1.0 + exp(-z1[i]))
+        _context_into(&z1[0], pr, &stop[0], &heading[0], &chars[0], &endp[0], m, max_gap_blocks, length_low,
+                      edge, X2, &ma, &mb)
+        _dot_into(&w2[0], X2, 17, m, z2)
+        for i in range(m):
+            z2[i] = -zclip if z2[i] < -zclip else (zclip if z2[i] > zclip else z2[i])
+            pr[i] = 1.0 / (1.0 + exp(-z2[i]))
+        _context_into(z2, pr, &stop[0], &heading[0], &chars[0], &endp[0], m, max_gap_blocks, length_low,
+                      edge, &X3[0, 0], &ma, &mb)
+        _dot_into(&w3[0], &X3[0, 0], 17, m, &z3[0])
+    finally:
+        free(buf)
+
+
+def page_decide(const double[::1] z3, const long long[::1] chars, const double[::1] words,
+                const unsigned char[::1] nav, const unsigned char[::1] menu, const unsigned char[::1] cue,
+                const double[::1] urls, const double[::1] stops, double clear_score, double min_score,
+                double link_min_score, Py_ssize_t length_low, Py_ssize_t fill_gap_blocks, double fill_min_score,
+                double repeat_min_words, unsigned char[::1] keep, unsigned char[::1] shared):
+    """page_furniture's decision on the stage-3 scores (``PageFurniture._decide`` and
+    ``_fill``), after its test that some block is clearly furniture: False (``keep``
+    untouched) when no score is below ``clear_score``.  Else ``keep`` is filled and
+    ``shared`` flags the kept blocks of at least ``repeat_min_words`` words whose
+    counts of words and stopwords another such block has (the only ones ``_repeats``
+    must compare), and True is returned.
+
+    >>> import numpy as np
+    >>> z3 = np.array([2.0, -1.0, 2.0, -5.0, -5.0, -5.0, -5.0, 2.0])
+    >>> m = len(z3)
+    >>> keep, shared = np.empty(m, np.uint8), np.empty(m, np.uint8)
+    >>> no = np.zeros(m, np.uint8)
+    >>> page_decide(z3, np.full(m, 100, np.int64), np.full(m, 20.0), no, no, no, np.zeros(m), np.full(m, 5.0),
+    ...             -3.0, -0.6, 0.0, 70, 3, -2.0, 12.0, keep, shared)
+    True
+    >>> keep.tolist(), shared.tolist()
+    ([1, 1, 1, 0, 0, 0, 0, 1], [1, 1, 1, 0, 0, 0, 0, 1])
+    """
+    cdef Py_ssize_t m = z3.shape[0], i, j, prv, nk = 0
+    cdef Py_ssize_t *nxt
+    cdef unsigned char *orig
+    cdef bint clear = False, linkish
+    cdef double nw
+    if (chars.shape[0] != m or words.shape[0] != m or nav.shape[0] != m or menu.shape[0] != m
+            or cue.shape[0] != m or urls.shape[0] != m or stops.shape[0] != m or keep.shape[0] != m
+            or shared.shape[0] != m):
+        raise ValueError("shapes differ")  # (no bounds checks below)
+    for i in range(m):
+        if z3[i] < clear_score:
+            clear = True
+            break
+    if not clear:
+        return False
+    for i in range(m):
+        # a short link word, menu, notice or URL line needs link_min_score
+        nw = words[i] if words[i] > 1.0 else 1.0
+        linkish = chars[i] < length_low and (nav[i] or menu[i] or cue[i] or urls[i] * 3 >= nw)
+        keep[i] = z3[i] >= min_score and not (linkish and z3[i] < link_min_score)
+        nk += keep[i]
+    if fill_gap_blocks > 0 and nk >= 2:
+        # a block between kept blocks (at most fill_gap_blocks away on each side), judged
+        # on the kept blocks before any is filled in
+        nxt = <Py_ssize_t *>malloc(m * sizeof(Py_ssize_t))
+        orig = <unsigned char *>malloc(m)
+        if not nxt or not orig:
+            free(nxt); free(orig)
+            raise MemoryError()
+        j = -1
+        for i in range(m - 1, -1, -1):
+            orig[i] = keep[i]
+            nxt[i] = j
+            if keep[i]:
+                j = i
+        prv = -1
+        for i in range(m):
+            if orig[i]:
+                prv = i
+                continue
+            if (prv >= 0 and nxt[i] >= 0 and i - prv <= fill_gap_blocks and nxt[i] - i <= fill_gap_blocks
+                    and z3[i] >= fill_min_score and not (nav[i] or menu[i] or cue[i] or urls[i] > 0.0)):
+                keep[i] = 1
+        free(nxt)
+        free(orig)
+    _shared_counts(keep, words, stops, repeat_min_words, shared)
+    return True
+
+
+cdef void _shared_counts(unsigned char[::1] keep, const double[::1] words, const double[::1] stops,
+                         double min_words, unsigned char[::1] shared):
+    # shared[i] = 1 for a kept block of at least min_words words when another such block
+    # has the same (words, stopwords): a quadratic scan over a sorted copy would do, but
+    # such blocks are few (long paragraphs); a small hash table keeps it linear anyway
+    cdef Py_ssize_t m = keep.shape[0], i, n = 0, size = 8
+    cdef uint64_t h, slot, mask
+    cdef Py_ssize_t *owner
+    cdef Py_ssize_t *count
+    for i in range(m):
+        shared[i] = 0
+        if keep[i] and words[i] >= min_words:
+            n += 1
+    if n < 2:
+        return
+    while size < 2 * n:
+        size <<= 1
+    mask = size - 1
+    owner = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
+    count = <Py_ssize_t *>malloc(size * sizeof(Py_ssize_t))
+    if not owner or not count:
+        free(owner); free(count)
+        for i in range(m):  # no memory for the table: let the caller compare them all
+            shared[i] = keep[i] and words[i] >= min_words
+        return
+    for i in range(size):
+        owner[i] = -1
+    for i in range(m):
+        if not (keep[i] and words[i] >= min_words):
+            continue
+        h = _mix_pair(words[i], stops[i])
+        slot = h & mask
+        while owner[slot] != -1 and not (words[owner[slot]] == words[i] and stops[owner[slot]] == stops[i]):
+            slot = (slot + 1) & mask
+        if owner[slot] == -1:
+            owner[slot] = i
+            count[slot] = 1
+        else:
+            count[slot] += 1
+    for i in range(m):
+        if not (keep[i] and words[i] >= min_words):
+            continue
+        h = _mix_pair(words[i], stops[i])
+        slot = h & mask
+        while not (words[owner[slot]] == words[i] and stops[owner[slot]] == stops[i]):
+            slot = (slot + 1) & mask
+        shared[i] = count[slot] > 1
+    free(owner)
+    free(count)
+
+
+cdef inline uint64_t _mix_pair(double a, double b) noexcept nogil:
+    # a hash of two counts (whole numbers held as doubles)
+    cdef uint64_t h = (<uint64_t><long long>a) * 0x9E3779B97F4A7C15ULL
+    h ^= (<uint64_t><long long>b) + 0x7F4A7C15ULL + (h << 6) + (h >> 2)
+    return h * 0xBF58476D1CE4E5B9ULL
 
 
 # ---------------------------------------------------------------- page_furniture stage 0
@@ -456,7 +693,7 @@ def open_lines(list blocks, Py_ssize_t wrap, str sent_end, str closers):
     cdef Py_UCS4 c
     cdef list out = []
     for j in range(nb - 1):
-        t = blocks[j][2]
+        t = _item(blocks[j], 2)
         r = PyUnicode_GET_LENGTH(t)
         if r < wrap or r == 0:
             continue
@@ -503,12 +740,13 @@ def wrap_links(list blocks, str text, Py_ssize_t wrap, str sent_end, str closers
     cdef void *data
     cdef void *udata
     cdef str t, u
+    cdef tuple blk, nxt
     cdef Py_UCS4 c, b0
     cdef bint ok, inword
     cdef list out = []
     for j in open_lines(blocks, wrap, sent_end, closers):
-        blk = blocks[j]
-        nxt = blocks[j + 1]
+        blk = _block(blocks[j])
+        nxt = _block(blocks[j + 1])
         t = blk[2]
         kind = PyUnicode_KIND(t)
         data = PyUnicode_DATA(t)
@@ -585,7 +823,7 @@ def menu_flags(list blocks, Py_ssize_t prose_chars, Py_ssize_t max_chars, Py_ssi
     (2, 2, b'\\x01\\x01\\x00\\x00')
     """
     cdef Py_ssize_t n = len(blocks), k, first = -1, last = -1, a, b, i, words
-    cdef object blk  # a Block (a tuple subclass)
+    cdef tuple blk  # a Block (a tuple subclass)
     cdef str t
     cdef int kind
     cdef void *data
@@ -593,21 +831,21 @@ def menu_flags(list blocks, Py_ssize_t prose_chars, Py_ssize_t max_chars, Py_ssi
     cdef bint ok, inword
     cdef bytearray out = bytearray(n)
     for k in range(n):
-        blk = blocks[k]
+        blk = _block(blocks[k])
         if <Py_ssize_t>blk[1] - <Py_ssize_t>blk[0] >= prose_chars:
             first = k
             break
     if first < 0:
         return -1, -1, bytes(out)
     for k in range(n - 1, first - 1, -1):
-        blk = blocks[k]
+        blk = _block(blocks[k])
         if <Py_ssize_t>blk[1] - <Py_ssize_t>blk[0] >= prose_chars:
             last = k
             break
     for k in range(n):
         if first <= k <= last:
             continue
-        t = blocks[k][2]
+        t = _item(blocks[k], 2)
         kind = PyUnicode_KIND(t)
         data = PyUnicode_DATA(t)
         a = 0
@@ -709,12 +947,148 @@ def sep_counts(str text, list starts, list ends, cand, double[::1] out):
         out[k] = <double>_count_seps(kind, data, a, b - a)
 
 
+def groups(Py_ssize_t n, list links):
+    """``(first, last)``: the first and last line of each block of ``n`` lines when each
+    line ``j`` of ``links`` (ascending, below ``n - 1``) is joined to line ``j + 1``
+    (``PageFurniture._group``).
+
+    >>> groups(5, [1, 2])
+    ([0, 1, 4], [0, 3, 4])
+    """
+    cdef Py_ssize_t j, k = 0, nl = len(links), nxt
+    cdef list first = [0] if n else [], last = []
+    for j in range(n):
+        nxt = links[k] if k < nl else -1
+        if nxt == j:  # joined to the next line: the block goes on
+            k += 1
+            if j >= n - 1:
+                raise ValueError("the last line cannot be joined to the next")
+            continue
+        if nxt != -1 and nxt < j:
+            raise ValueError("links must ascend")
+        last.append(j)
+        if j + 1 < n:
+            first.append(j + 1)
+    if k != nl:
+        raise ValueError("links out of range")
+    return first, last
+
+
+def bounds(list blocks, list first, list last):
+    """``(starts, ends)``: the start of each block's first line and the end of its last.
+
+    >>> bounds([(0, 3, "abc"), (4, 6, "de"), (7, 9, "fg")], [0, 1], [0, 2])
+    ([0, 4], [3, 9])
+    """
+    cdef Py_ssize_t m = len(first), k
+    cdef list starts = [None] * m, ends = [None] * m
+    if len(last) != m:
+        raise ValueError("first and last differ in length")
+    for k in range(m):
+        starts[k] = _item(blocks[first[k]], 0)
+        ends[k] = _item(blocks[last[k]], 1)
+    return starts, ends
+
+
+cdef inline Py_ssize_t _count_sub(int kind, void *data, Py_ssize_t a, Py_ssize_t b, const char *sub,
+                                  Py_ssize_t n) noexcept nogil:
+    # occurrences of the ASCII ``sub`` (n characters, none overlapping itself) in [a, b)
+    cdef Py_ssize_t i, j, count = 0
+    i = a
+    while i + n <= b:
+        for j in range(n):
+            if _read(kind, data, i + j) != <Py_UCS4>(<unsigned char>sub[j]):
+                break
+        else:
+            count += 1
+            i += n
+            continue
+        i += 1
+    return count
+
+
+def sparse_cues(str text, str low, list starts, list ends, list first, list last, sep_lines, url_lines,
+                cue_lines, double[::1] seps, double[::1] urls, unsigned char[::1] cue):
+    """page_furniture's per-block menu separators, URL cues and notice cues
+    (``PageFurniture._sparse_cues``) for the blocks ``[starts[k], ends[k])`` made of
+    lines ``first[k]`` to ``last[k]``, given the lines that hold a separator character
+    (``sep_lines``), a URL cue (``url_lines``) and a notice cue (``cue_lines``): the
+    separators counted in the blocks holding such a line and in every block of several
+    lines, the URL cues ("http", "www.", ".com", "@") counted in the lowercased text,
+    the cue flag set.  ``seps``, ``urls`` and ``cue`` are written for those blocks only
+    (the caller zeroes them).
+
+    >>> import numpy as np
+    >>> text = "Home | News | Sport\\nsee www.a.com or\\nhttp://b.org\\n(c) 2024"
+    >>> seps, urls, cue = np.zeros(3), np.zeros(3), np.zeros(3, np.uint8)
+    >>> sparse_cues(text, text.lower(), [0, 20, 50], [19, 49, 58], [0, 1, 3], [0, 2, 3], [0], [1, 2], [3],
+    ...             seps, urls, cue)
+    >>> seps.tolist(), urls.tolist(), cue.tolist()
+    ([2.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0, 0, 1])
+    """
+    cdef Py_ssize_t m = len(starts), n = PyUnicode_GET_LENGTH(text), k, i, a, b, nlines
+    cdef int kind = PyUnicode_KIND(text), lkind = PyUnicode_KIND(low)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef void *ldata = PyUnicode_DATA(low)
+    cdef Py_ssize_t *para = NULL
+    if (len(ends) != m or len(first) != m or len(last) != m or seps.shape[0] != m or urls.shape[0] != m
+            or cue.shape[0] != m or PyUnicode_GET_LENGTH(low) != n):
+        raise ValueError("lengths differ")
+    if m == 0:
+        return
+    nlines = <Py_ssize_t>last[m - 1] + 1
+    para = <Py_ssize_t *>malloc(nlines * sizeof(Py_ssize_t))  # line -> block
+    if not para:
+        raise MemoryError()
+    try:
+        for k in range(m):
+            a = first[k]
+            b = last[k]
+            if a < 0 or b < a or b >= nlines or (k and a != <Py_ssize_t>last[k - 1] + 1):
+                raise ValueError("blocks must cover the lines in order")
+            for i in range(a, b + 1):
+                para[i] = k
+            if b > a:  # a block of several lines: its separators are counted (seps_of below)
+                seps[k] = -1.0
+            a = starts[k]
+            b = ends[k]
+            if a < 0 or b > n or a > b:
+                raise ValueError("block outside the text")
+        for o in sep_lines:
+            i = o
+            if i < 0 or i >= nlines:
+                raise IndexError("line index out of range")
+            seps[para[i]] = -1.0
+        for k in range(m):  # every block marked above, once
+            if seps[k] == -1.0:
+                a = starts[k]
+                b = ends[k]
+                seps[k] = <double>_count_seps(kind, data, a, b - a)
+        for o in url_lines:
+            i = o
+            if i < 0 or i >= nlines:
+                raise IndexError("line index out of range")
+            k = para[i]
+            a = starts[k]
+            b = ends[k]
+            urls[k] = <double>(_count_sub(lkind, ldata, a, b, b"http", 4) + _count_sub(lkind, ldata, a, b, b"www.", 4)
+                               + _count_sub(lkind, ldata, a, b, b".com", 4) + _count_sub(lkind, ldata, a, b, b"@", 1))
+        for o in cue_lines:
+            i = o
+            if i < 0 or i >= nlines:
+                raise IndexError("line index out of range")
+            cue[para[i]] = 1
+    finally:
+        free(para)
+
+
 # ---------------------------------------------------------------- page_furniture stage 1
 def nav_flags(str low, list starts, list ends, const long long[::1] last1, const long long[::1] last2,
               const long long[::1] last3, nav_words, str strip, unsigned char[::1] out):
     """``out[k] = 1`` for a block that is a whole link word ("Home", "Next »"): at most 40
     characters, not ending a sentence (``.``, ``!`` or ``?``, unless it ends in ``...``),
-    and in ``nav_words`` once stripped of the characters of ``strip``; ``last1`` to
+    and in ``nav_words`` (a set, or a :class:`StopTable` of it: then no string is made
+    per block) once stripped of the characters of ``strip``; ``last1`` to
     ``last3`` are the code points of its last three characters (``block_counts``).  The
     same flags as ``PageFurniture._features``' numpy path.
 
@@ -725,9 +1099,17 @@ def nav_flags(str low, list starts, list ends, const long long[::1] last1, const
     ...           np.array([111, 105, 116]), frozenset({"home", "next"}), " »", out)
     >>> out.tolist()
     [1, 0, 1]
+    >>> nav_flags(low, [0, 5, 16], [4, 15, 22], np.array([101, 46, 187]), np.array([109, 115, 32]),
+    ...           np.array([111, 105, 116]), StopTable({"home", "next"}), " »", out)
+    >>> out.tolist()
+    [1, 0, 1]
     """
-    cdef Py_ssize_t m = len(starts), k, a, b
+    cdef Py_ssize_t m = len(starts), k, a, b, n = PyUnicode_GET_LENGTH(low)
     cdef long long l1
+    cdef int kind = PyUnicode_KIND(low)
+    cdef void *data = PyUnicode_DATA(low)
+    cdef StopTable table = nav_words if isinstance(nav_words, StopTable) else None
+    cdef bint empty_in = "" in nav_words  # (a StopTable never holds "")
     if len(ends) != m or last1.shape[0] != m or last2.shape[0] != m or last3.shape[0] != m or out.shape[0] != m:
         raise ValueError("lengths differ")
     for k in range(m):
@@ -739,8 +1121,26 @@ def nav_flags(str low, list starts, list ends, const long long[::1] last1, const
         l1 = last1[k]
         if (l1 == 46 or l1 == 33 or l1 == 63) and not (b >= 3 and l1 == 46 and last2[k] == 46 and last3[k] == 46):
             continue  # ends a sentence ("Home." in dialogue)
-        if low[a:b].strip(strip) in nav_words:
-            out[k] = 1
+        if table is None:
+            if low[a:b].strip(strip) in nav_words:
+                out[k] = 1
+            continue
+        # low[a:b].strip(strip) looked up in the table, without making the string
+        if a < 0 or b > n or a > b:
+            raise ValueError("block outside the text")
+        while a < b and _has(strip, _read(kind, data, a)):
+            a += 1
+        while b > a and _has(strip, _read(kind, data, b - 1)):
+            b -= 1
+        if b == a:
+            out[k] = empty_in
+        elif b - a <= table.maxlen:
+            if kind == 1:
+                out[k] = table.has(<uint8_t *>data + a, b - a)
+            elif kind == 2:
+                out[k] = table.has(<uint16_t *>data + a, b - a)
+            else:
+                out[k] = table.has(<uint32_t *>data + a, b - a)
 
 
 def dup_flags(str text, list starts, list ends, unsigned char[::1] out):
@@ -1144,14 +1544,53 @@ cdef inline void _put(_Buf *b, const char *s) noexcept:
 
 
 cdef inline void _put_int(_Buf *b, long long v) noexcept:
-    cdef char tmp[32]
-    snprintf(tmp, 32, "%lld", v)
-    _put(b, tmp)
+    # "%d" % v
+    cdef char tmp[24]
+    cdef int k = 23
+    cdef unsigned long long u = <unsigned long long>(-(v + 1)) + 1 if v < 0 else <unsigned long long>v
+    tmp[k] = 0
+    while True:
+        k -= 1
+        tmp[k] = <char>(48 + u % 10)
+        u //= 10
+        if u == 0:
+            break
+    if v < 0:
+        k -= 1
+        tmp[k] = 45
+    _put(b, &tmp[k])
 
 
 cdef inline void _put_float(_Buf *b, double v, int prec) except *:
-    # Python's own formatting (what "%.{prec}f" % v calls): the same digits
-    cdef char *s = PyOS_double_to_string(v, b'f', prec, 0, NULL)
+    # "%.{prec}f" % v, for prec 0 or 2.  The digits are those of Python's own formatting
+    # (correct rounding of the exact binary value, ties to even): v * 10**prec is
+    # rounded here when it lies clearly away from a tie (its error, under 1e-9 for the
+    # values below 1e6 taken here, cannot move it across one); ties, near-ties and any
+    # other value go to Python's formatting
+    cdef double scaled, frac
+    cdef long long k
+    cdef char *s
+    cdef char tail[4]
+    # (not -0.0, which Python writes "-0")
+    if (prec == 0 or prec == 2) and (v > 0.0 or (v == 0.0 and copysign(1.0, v) > 0.0)) and v < 1e4:
+        scaled = v * 100.0 if prec == 2 else v
+        k = <long long>scaled  # floor: scaled >= 0
+        frac = scaled - <double>k
+        if frac < 0.5 - 1e-9 or frac > 0.5 + 1e-9:
+            if frac > 0.5:
+                k += 1
+            if prec == 0:
+                _put_int(b, k)
+            else:
+                _put_int(b, k // 100)
+                k = k % 100
+                tail[0] = 46  # "."
+                tail[1] = <char>(48 + k // 10)
+                tail[2] = <char>(48 + k % 10)
+                tail[3] = 0
+                _put(b, tail)
+            return
+    s = PyOS_double_to_string(v, b'f', prec, 0, NULL)
     _put(b, s)
     PyMem_Free(s)
 
@@ -1537,8 +1976,10 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
     cdef list out = []
     cdef list dets = None, reasons = None
     cdef set seen = None  # ``reasons`` as a set, once it is long (no quadratic ``in``)
+    cdef list held  # span_type's field descriptors, when merged spans can be made without __init__
     if n == 0:
         return out
+    held = _span_descriptors(span_type)
     keys = <_SpanKey *>malloc(n * sizeof(_SpanKey))
     if keys == NULL:
         raise MemoryError()
@@ -1551,7 +1992,7 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
                 b = end if end < length else length
                 if b > a:
                     s = span_type(s.start if start > 0 else 0, s.end if end < length else length,
-                                  s.detector, s.reason)
+                                  s.detector, s.reason)  # (rare: an offset out of the text)
                 else:
                     continue
             elif end <= start:
@@ -1590,9 +2031,11 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
                     cur_end = -keys[i].neg_end
                     cur_end_obj = s.end
             else:
-                out.append(cur if dets is None else span_type(cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
+                out.append(cur if dets is None else
+                           _make_span(span_type, held, cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
                 cur, cur_end, cur_end_obj, dets = s, -keys[i].neg_end, s.end, None
-        out.append(cur if dets is None else span_type(cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
+        out.append(cur if dets is None else
+                   _make_span(span_type, held, cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
         return out
     finally:
         free(keys)
@@ -1749,6 +2192,36 @@ cdef extern from *:
 _SPAN_FIELDS = ("start", "end", "detector", "reason")
 
 
+cdef list _span_descriptors(span_type):
+    # The slot descriptors of ``span_type``'s four fields when it is a frozen dataclass
+    # with exactly those ``__slots__`` and no ``__post_init__`` (its instances can then
+    # be made by cleaner_new_span), else None.
+    d = getattr(span_type, "__dict__", {})
+    if (type(span_type) is not type or getattr(span_type, "__slots__", None) != _SPAN_FIELDS
+            or "__post_init__" in d
+            or any(type(d.get(f)).__name__ != "member_descriptor" for f in _SPAN_FIELDS)
+            or getattr(span_type, "__dataclass_params__", None) is None or not span_type.__dataclass_params__.frozen):
+        return None
+    return [d[f] for f in _SPAN_FIELDS]
+
+
+cdef object _make_span(span_type, list held, start, end, detector, reason):
+    # span_type(start, end, detector, reason), without its Python __init__ when ``held``
+    # (its field descriptors, _span_descriptors) is given
+    cdef PyObject *descrs[4]
+    cdef PyObject *vals[4]
+    cdef Py_ssize_t k
+    if held is None:
+        return span_type(start, end, detector, reason)
+    for k in range(4):
+        descrs[k] = <PyObject *>held[k]
+    vals[0] = <PyObject *>start
+    vals[1] = <PyObject *>end
+    vals[2] = <PyObject *>detector
+    vals[3] = <PyObject *>reason
+    return cleaner_new_span(span_type, descrs, vals)
+
+
 def make_spans(span_type, list idx, list starts, list ends, str name, list reasons):
     """``[span_type(starts[i], ends[i], name, reasons[k]) for k, i in enumerate(idx)]``
     for a frozen dataclass with ``__slots__`` ``(start, end, detector, reason)``, made
@@ -1763,15 +2236,11 @@ def make_spans(span_type, list idx, list starts, list ends, str name, list reaso
     cdef PyObject *descrs[4]
     cdef PyObject *vals[4]
     cdef list out = []
-    d = getattr(span_type, "__dict__", {})
-    if (type(span_type) is not type or getattr(span_type, "__slots__", None) != _SPAN_FIELDS
-            or "__post_init__" in d
-            or any(type(d.get(f)).__name__ != "member_descriptor" for f in _SPAN_FIELDS)
-            or getattr(span_type, "__dataclass_params__", None) is None or not span_type.__dataclass_params__.frozen):
+    held = _span_descriptors(span_type)
+    if held is None:
         return None
     if len(reasons) != m or len(ends) != n:
         raise ValueError("lengths differ")
-    held = [d[f] for f in _SPAN_FIELDS]
     for k in range(4):
         descrs[k] = <PyObject *>held[k]
     vals[2] = <PyObject *>name

@@ -1111,3 +1111,108 @@ def test_compiled_carry_refuses_what_the_python_loop_must_decide():
     assert FAST.carry_blocks({0: [5]}, [0, 4], [(0, 8)], 2) is None  # a block index past the end
     assert FAST.carry_blocks({0: [1]}, [0, 4, 8], [(0, 4), (8, 12)], 3) is False  # another text
     assert FAST.carry_blocks({0: [0, 2], 1: []}, [0, 4, 8], [(0, 4), (8, 12)], 2) == {0: [0, 1], 1: []}
+
+
+def _tricky_numbers() -> list[float]:
+    # ties and near-ties of "%.2f" and "%.0f" (0.125, 0.005, 12.5 ...), their neighbours
+    # one ulp away, zeros of both signs, tiny, huge and odd values
+    base = [k / 8 for k in range(9)] + [k / 200 for k in range(201)] + [k / 1000 for k in range(1001)]
+    base += [k + 0.5 for k in range(101)] + [0.0, -0.0, 5e-324, 1e-300, 9999.995, 99.995, 1e4, 1e16, 1e300,
+                                             -0.004, -0.5, float("inf"), float("-inf"), float("nan")]
+    out = []
+    for v in base:
+        out += [v, np.nextafter(v, -np.inf), np.nextafter(v, np.inf)]
+    return [float(v) for v in out]
+
+
+def test_compiled_reasons_write_numbers_as_python_does():
+    # the compiled reasons round the scores ("%.2f") and percentages ("%.0f") themselves
+    # when a value lies clearly away from a tie; every value must give Python's digits
+    vals = np.array(_tricky_numbers())
+    m = len(vals)
+    f64 = lambda v: np.full(m, v, dtype=np.float64)  # noqa: E731
+    u8 = np.zeros(m, np.uint8)
+    chars = np.full(m, 100, np.int64)
+    # digits > 0.3 prints "digits %.0f%%" of 100 * digits: give it vals / 100 where that is > 0.3
+    digits = np.where(np.isnan(vals), 0.5, np.abs(vals) / 100 + 0.31)
+    got = FAST.reasons(list(range(m)), list(range(m)), list(range(m)), {}, chars, f64(5.0), u8, f64(0.0),
+                       f64(0.0), u8, f64(0.5), f64(0.0), digits, f64(1.0), f64(1.0), f64(1.0), vals, vals[::-1].copy(),
+                       70, False)
+    for k in range(m):
+        want = "page furniture block: digits %.0f%%; score %.2f (block alone %.2f)" % (
+            100 * digits[k], vals[::-1][k], vals[k])
+        assert got[k] == want, (k, vals[k])
+    # integers written by hand too, the most negative one included
+    one = FAST.reasons([0], [0], [0], {}, chars[:1], f64(-(2.0**63))[:1], u8[:1], f64(-(2.0**63))[:1], f64(0)[:1],
+                       u8[:1], f64(0.5)[:1], f64(0)[:1], f64(0)[:1], f64(0)[:1], f64(0)[:1], f64(0)[:1], f64(0)[:1],
+                       f64(0)[:1], 70, False)[0]
+    assert "%d URLs in %d words" % (-(2**63), -(2**63)) in one
+    z, n = f64(0)[:1], u8[:1]
+    assert FAST.reasons([0], [0], [0], {0: 2**62}, chars[:1], z, n, z, z, n, z, z, z, z, z, z, z, z, 70,
+                        False)[0] == "page furniture block: repeats block %d" % (2**62 + 1)
+
+
+def test_block_tuples_are_read_as_tuples_and_other_blocks_refused():
+    # Block is a NamedTuple; the compiled loops read it as a tuple (its sequence slot is
+    # a slow Python-level one).  A block that is not a 3-tuple is refused, not misread.
+    from cleaner.document import Block
+
+    blocks = [Block(0, 3, "abc"), Block(4, 6, "de"), Block(7, 9, "fg")]
+    assert FAST.bounds(blocks, [0, 1], [0, 2]) == ([0, 4], [3, 9])
+    assert FAST.bounds([(0, 3, "abc")], [0], [0]) == ([0], [3])
+    for bad in ([[0, 3, "abc"]], [(0, 3)]):
+        with pytest.raises(TypeError):
+            FAST.bounds(bad, [0], [0])
+        with pytest.raises(TypeError):
+            FAST.menu_flags(bad * 2, 1, 30, 3, ".")
+    assert FAST.groups(5, [1, 2]) == ([0, 1, 4], [0, 3, 4])
+    assert FAST.groups(3, []) == ([0, 1, 2], [0, 1, 2])
+    for links in ([2], [1, 0], [5]):
+        with pytest.raises(ValueError):
+            FAST.groups(3, links)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(QUALITY_PAGES), st.lists(st.tuples(st.integers(0, 60), _LINES), max_size=12),
+       st.integers(0, 4), st.sampled_from([-3.0, -1.0, -6.0]))
+def test_compiled_scores_and_decision_are_the_numpy_ones(page, inserts, gap, clear):
+    # page_scores (stages 1 to 3) and page_decide (the clear test, _decide, _fill and
+    # the blocks _repeats compares) against the numpy path, on real pages with random
+    # lines put in and the thresholds moved
+    lines = page.split("\n")
+    for at, line in inserts:
+        lines.insert(at % (len(lines) + 1), line)
+    text = "\n".join(lines)
+    det = F.PageFurniture(fill_gap_blocks=gap, clear_score=clear)
+    got = det._analyse(Document(text, {}))
+    with python_paths():
+        want = det._analyse(Document(text, {}))
+    assert (got is None) == (want is None)
+    if got is None:
+        return
+    (a, _), (b, _) = got, want
+    # the same doubles here; np.allclose where another machine's numpy exp may differ
+    # in the last bit from the C library's
+    for k in ("z1", "z3", "x3"):
+        assert np.allclose(getattr(a, k), getattr(b, k), rtol=1e-12, atol=1e-12), k
+    assert a.keep.tolist() == b.keep.tolist()
+    assert a.repeats == b.repeats
+
+
+def test_page_decide_finds_the_blocks_that_may_repeat():
+    m = 6
+    z3 = np.array([2.0, 2.0, -5.0, 2.0, 2.0, 2.0])
+    words = np.array([20.0, 20.0, 20.0, 5.0, 20.0, 30.0])
+    stops = np.array([8.0, 8.0, 8.0, 2.0, 9.0, 8.0])
+    keep, shared = np.empty(m, np.uint8), np.empty(m, np.uint8)
+    no = np.zeros(m, np.uint8)
+    assert FAST.page_decide(z3, np.full(m, 100, np.int64), words, no, no, no, np.zeros(m), stops, -3.0, -0.6, 0.0,
+                            70, 3, -2.0, 12.0, keep, shared)
+    # block 2 is not kept (clearly furniture); 0 and 1 share (20, 8); 4 and 5 do not
+    assert keep.tolist() == [1, 1, 0, 1, 1, 1]
+    assert shared.tolist() == [1, 1, 0, 0, 0, 0]
+    # no block below clear_score: False, keep untouched
+    keep[:] = 7
+    assert not FAST.page_decide(np.zeros(m), np.full(m, 100, np.int64), words, no, no, no, np.zeros(m), stops,
+                                -3.0, -0.6, 0.0, 70, 3, -2.0, 12.0, keep, shared)
+    assert keep.tolist() == [7] * m

@@ -34,10 +34,12 @@ them and reports everything else as spans.
 A page in which nothing looks like content, or in which no block is clearly furniture
 (``clear_score``: an already cleaned page), is left alone, and documents too small to
 be a page (or short records without a long block of prose) are not touched.  The
-per-block counts (words, stopwords, digits, capitals, commas) and the context features
-of stages 2 and 3 are computed by a compiled module (``cleaner._fast``, Cython) when
-it is built, else in numpy for the whole page at once; both give the same numbers
-(``cleaner._fast.context`` says how a zero's sign may differ, unseen by any score).  Only lines holding a separator, URL or notice cue, and short lines, are
+blocks, their per-block counts (words, stopwords, digits, capitals, commas) and cues,
+the scores of the three stages and the decision are computed by a compiled module
+(``cleaner._fast``, Cython) when it is built, else in numpy for the whole page at
+once; both give the same numbers (``cleaner._fast.context`` says how a zero's sign may
+differ, unseen by any score; the compiled scores take the C library's ``exp``, which
+is numpy's on this machine, and may differ from it in the last bit elsewhere).  Only lines holding a separator, URL or notice cue, and short lines, are
 looked at one by one.  Every span's reason names the features that fired and the scores.
 """
 from __future__ import annotations
@@ -99,6 +101,14 @@ def _stop_table(lang: str) -> Any:
     words: set[str] = set()
     for w in stoplist(lang):
         words.update((w, w.capitalize(), w.upper()))
+    from .. import _fast
+
+    return _fast.StopTable(words)
+
+
+@lru_cache(maxsize=8)
+def _nav_table(words: frozenset[str]) -> Any:
+    """The link words as the compiled lookup table (``cleaner._fast.StopTable``)."""
     from .. import _fast
 
     return _fast.StopTable(words)
@@ -290,6 +300,8 @@ class PageFurniture(BaseDetector):
         if not links:
             r = list(range(n))
             return r, r
+        if f is not None:
+            return f.groups(n, links)
         # a block ends at each line not joined to the next (the last line never is: a
         # link j is below n - 1), and the next block starts on the line after it
         ends = np.ones(n, dtype=bool)
@@ -387,15 +399,17 @@ class PageFurniture(BaseDetector):
         lo, hi = (self.cjk_length_low, self.cjk_length_high) if cjk else (self.length_low, self.length_high)
         first, last = pg.first, pg.last
         m = len(first)
+        f = fast()
         if m == len(blocks):
             starts = list(map(_START, blocks))
             ends = list(map(_END, blocks))
+        elif f is not None:
+            starts, ends = f.bounds(blocks, first, last)
         else:
             starts = [blocks[i].start for i in first]
             ends = [blocks[i].end for i in last]
         pg.start, pg.end = starts, ends
         seps, urls, cue = self._sparse_cues(doc, starts, ends, first, last)
-        f = fast()
         if f is not None and not cjk:
             return self._features_compiled(f, doc, pg, seps, urls, cue)
         sa, ea = np.array(starts), np.array(ends)
@@ -487,6 +501,12 @@ class PageFurniture(BaseDetector):
         seps = np.zeros(m)
         urls = np.zeros(m)
         cue = np.zeros(m, dtype=bool)
+        f = fast()
+        if f is not None:  # the same arrays, in one compiled call (cleaner._fast.sparse_cues)
+            f.sparse_cues(text, low, starts, ends, first, last, candidate_blocks(doc, _SEP_CHARS),
+                          candidate_blocks(doc, _URL_CUES), candidate_blocks(doc, self._cues) if self._cues else (),
+                          seps, urls, cue.view(np.uint8))
+            return seps, urls, cue
         # line index -> block index (they differ once wrapped lines are joined)
         if m == len(doc.blocks):
             para_of = None
@@ -496,12 +516,8 @@ class PageFurniture(BaseDetector):
         cand = set(candidate_blocks(doc, _SEP_CHARS))
         if para_of is not None:
             cand = {para_of[i] for i in cand} | {k for k in range(m) if last[k] > first[k]}
-        f = fast()
-        if f is not None:  # the same counts, without a string or a regex run per block
-            f.sep_counts(text, starts, ends, cand, seps)
-        else:
-            for k in cand:
-                seps[k] = len(seps_of(text[starts[k] : ends[k]]))
+        for k in cand:
+            seps[k] = len(seps_of(text[starts[k] : ends[k]]))
         cand = set(candidate_blocks(doc, _URL_CUES))
         for k in (cand if para_of is None else {para_of[i] for i in cand}):
             s = low[starts[k] : ends[k]]
@@ -524,7 +540,8 @@ class PageFurniture(BaseDetector):
         m = len(starts)
         counts = f.block_counts(text, starts, ends, _stop_table(doc.lang))
         nav = np.empty(m, dtype=bool)
-        f.nav_flags(doc.lower, starts, ends, counts[6], counts[7], counts[8], self._nav, _NAV_STRIP, nav.view(np.uint8))
+        f.nav_flags(doc.lower, starts, ends, counts[6], counts[7], counts[8], _nav_table(self._nav), _NAV_STRIP,
+                    nav.view(np.uint8))
         dup = np.empty(m, dtype=bool)
         f.dup_flags(text, starts, ends, dup.view(np.uint8))
         X = np.empty((len(STAGE1), m))
@@ -616,6 +633,15 @@ class PageFurniture(BaseDetector):
         """Stages 1 to 3: the block score, then two logistic regressions over the
         context features of the stage before (``STAGE2``); :meth:`_decide` reads the
         stage-3 scores."""
+        f = fast()
+        if f is not None:  # the same numbers, in one compiled call (cleaner._fast.page_scores)
+            m = X1.shape[1]
+            pg.z1, pg.z3, pg.x3 = np.empty(m), np.empty(m), np.empty((len(STAGE2), m))
+            f.page_scores(X1, *_weight_arrays(), np.ascontiguousarray(pg.stop, dtype=np.float64),
+                          pg.heading.view(np.uint8), np.ascontiguousarray(pg.chars, dtype=np.int64),
+                          pg.endp.view(np.uint8), self.max_gap_blocks, self.length_low, -_ZCLIP / 2, _ZCLIP,
+                          pg.z1, pg.z3, pg.x3)
+            return
         _, w2, w3 = _weight_arrays()
         pg.z1 = z1 = self._score1(X1)
         z2 = np.clip(_dot(w2, self._context(pg, z1)), -_ZCLIP, _ZCLIP)
@@ -651,22 +677,26 @@ class PageFurniture(BaseDetector):
               & (pg.z3 >= self.fill_min_score) & ~(pg.nav | pg.menu | pg.cue | (pg.urls > 0)))
         keep |= ok
 
-    def _repeats(self, doc: Document, pg: "_Page") -> None:
+    def _repeats(self, doc: Document, pg: "_Page", shared: np.ndarray | None = None) -> None:
         """A kept block that repeats an earlier kept block word for word (a headline
-        or a whole article printed twice by the template) goes: one copy stays."""
+        or a whole article printed twice by the template) goes: one copy stays.
+        ``shared``: the kept blocks of at least ``repeat_min_words`` words whose counts
+        of words and stopwords another such block has, when the caller knows them
+        (``cleaner._fast.page_decide``)."""
         text = doc.text
-        sel = np.flatnonzero(pg.keep & (pg.words >= self.repeat_min_words))
-        if len(sel) < 2:
-            return
-        # Two blocks with the same words have the same counts of words and of stopwords:
-        # only blocks that share both can repeat each other (most pages have none).
-        sig = Counter(zip(pg.words[sel].tolist(), pg.stop[sel].tolist()))
-        if len(sig) == len(sel):
-            return
+        if shared is None:
+            sel = np.flatnonzero(pg.keep & (pg.words >= self.repeat_min_words))
+            if len(sel) < 2:
+                return
+            # Two blocks with the same words have the same counts of words and of
+            # stopwords: only blocks that share both can repeat each other (most pages
+            # have none).
+            sig = Counter(zip(pg.words[sel].tolist(), pg.stop[sel].tolist()))
+            if len(sig) == len(sel):
+                return
+            shared = sel[[sig[w, s] >= 2 for w, s in zip(pg.words[sel].tolist(), pg.stop[sel].tolist())]]
         seen: dict[str, int] = {}
-        for i, w, s in zip(sel.tolist(), pg.words[sel].tolist(), pg.stop[sel].tolist()):
-            if sig[w, s] < 2:
-                continue
+        for i in shared.tolist():
             key = " ".join(text[pg.start[i] : pg.end[i]].split())
             j = seen.setdefault(key, i)
             if j != i:
@@ -755,15 +785,31 @@ class PageFurniture(BaseDetector):
             # recipe's list): precision first, it is left alone
             return None
         self._score2(pg, X1)
-        if not bool((pg.z3 < self.clear_score).any()):
-            # nothing here is clearly furniture (a cleaned page, a page of text): the
-            # doubtful blocks stay.  This also makes a second pass over the output
-            # find nothing in most pages.  (Asked before the decision below, which
-            # it does not depend on: most pages stop here.)
-            return None
-        self._decide(pg)
-        self._fill(pg)
-        self._repeats(doc, pg)
+        # Unless some block is clearly furniture (below clear_score), the page is left
+        # alone (a cleaned page, a page of text): the doubtful blocks stay.  This also
+        # makes a second pass over the output find nothing in most pages.  (Asked
+        # before the decision, which it does not depend on: most pages stop here.)
+        f = fast()
+        if f is not None:  # the test, _decide and _fill in one compiled call (cleaner._fast.page_decide)
+            m = len(first)
+            keep, shared = np.empty(m, dtype=bool), np.empty(m, dtype=bool)
+            if not f.page_decide(pg.z3, np.ascontiguousarray(pg.chars, dtype=np.int64),
+                                 np.ascontiguousarray(pg.words, dtype=np.float64), pg.nav.view(np.uint8),
+                                 pg.menu.view(np.uint8), pg.cue.view(np.uint8),
+                                 np.ascontiguousarray(pg.urls, dtype=np.float64),
+                                 np.ascontiguousarray(pg.stop, dtype=np.float64), self.clear_score, self.min_score,
+                                 self.link_min_score, self.length_low, self.fill_gap_blocks, self.fill_min_score,
+                                 float(self.repeat_min_words), keep.view(np.uint8), shared.view(np.uint8)):
+                return None
+            pg.keep = keep
+            if shared.any():
+                self._repeats(doc, pg, np.flatnonzero(shared))
+        else:
+            if not bool((pg.z3 < self.clear_score).any()):
+                return None
+            self._decide(pg)
+            self._fill(pg)
+            self._repeats(doc, pg)
         if not pg.keep.any():
             return None  # never empty a page: nothing here looks like its content
         return pg, cjk
