@@ -17,7 +17,7 @@ numpy, with the same results, which the tests check).
 - :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
-- :func:`merge_spans`, :func:`kept_pieces` and :func:`whole_lines`: the pipeline's
+- :func:`sort_spans`, :func:`merge_spans`, :func:`kept_pieces` and :func:`whole_lines`: the pipeline's
   loops over the spans (hundreds a page where page_furniture cuts line by line);
   :func:`carry_blocks`, the first pass's trigger hits carried to the next pass
   (``_TriggerIndex.carry``); :func:`make_spans`, page_furniture's and link_farm's spans
@@ -1955,6 +1955,51 @@ cdef bint _offsets(s, Py_ssize_t *start, Py_ssize_t *end) except -1:
     return True
 
 
+cdef int _by_start_end(const void *a, const void *b) noexcept nogil:
+    # (start, end), then the place in the input: a stable sort by (start, end)
+    cdef const _SpanKey *x = <const _SpanKey *>a
+    cdef const _SpanKey *y = <const _SpanKey *>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    if x.neg_end != y.neg_end:  # (here the end itself)
+        return -1 if x.neg_end < y.neg_end else 1
+    return -1 if x.idx < y.idx else (1 if x.idx > y.idx else 0)
+
+
+def sort_spans(list spans):
+    """``sorted(spans, key=attrgetter("start", "end"))`` (a stable sort, the pipeline's
+    order of raw spans), without a key tuple made per span.  None when an offset is not
+    an int that fits a ``Py_ssize_t`` (the caller then sorts in Python).
+
+    >>> from collections import namedtuple
+    >>> S = namedtuple("S", "start end detector reason")
+    >>> sort_spans([S(5, 9, "b", ""), S(0, 6, "a", ""), S(5, 7, "c", ""), S(5, 9, "a", "")])
+    [S(start=0, end=6, detector='a', reason=''), S(start=5, end=7, detector='c', reason=''), S(start=5, end=9, detector='b', reason=''), S(start=5, end=9, detector='a', reason='')]
+    """
+    cdef Py_ssize_t n = len(spans), i, start, end
+    cdef _SpanKey *keys
+    cdef list out
+    if n < 2:
+        return list(spans)
+    keys = <_SpanKey *>malloc(n * sizeof(_SpanKey))
+    if keys == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            if not _offsets(spans[i], &start, &end):
+                return None
+            keys[i].start = start
+            keys[i].neg_end = end
+            keys[i].idx = i
+        qsort(keys, n, sizeof(_SpanKey), _by_start_end)
+        out = [None] * n
+        for i in range(n):
+            out[i] = spans[keys[i].idx]
+        return out
+    finally:
+        free(keys)
+
+
 #: a merged span with more reasons than this looks them up in a set (page_furniture
 #: reports one reason a line: a run of hundreds of lines is one span)
 cdef Py_ssize_t _MANY_REASONS = 16
@@ -2458,7 +2503,9 @@ cdef class DeletionIndex:
     (('lunch', 5.0), ('lunch', 5.0), None)
     """
 
-    cdef list words
+    # a tuple, not a list: a tuple of strings leaves the garbage collector's lists at its
+    # first collection, while a list of 80,000 words is walked by every full collection
+    cdef tuple words
     cdef Py_ssize_t nwords
     cdef uint32_t *chars  # every word's code points, one after another
     cdef Py_ssize_t *woff  # word k is chars[woff[k]:woff[k + 1]]
@@ -2489,7 +2536,7 @@ cdef class DeletionIndex:
             raise ValueError("zipf and words differ in length")
         if n >= 2 ** 31 - 1:
             raise ValueError("word list too large")
-        self.words = ws
+        self.words = tuple(ws)
         self.nwords = n
         packed = "".join(ws).encode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
         total = len(packed) // 4

@@ -299,6 +299,11 @@ class Pipeline:
             except Exception as exc:
                 name = getattr(det, "name", type(det).__name__)
                 raise DetectorError(f"detector {name} failed: {type(exc).__name__}: {exc}") from exc
+        f = fast()
+        if f is not None and len(spans) > 1:  # the same order, without a key tuple a span
+            got = f.sort_spans(spans)
+            if got is not None:
+                return got
         spans.sort(key=_START_END)
         return spans
 

@@ -49,7 +49,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -832,16 +832,17 @@ class PageFurniture(BaseDetector):
             out.append(p)
         return out
 
-    def detect(self, doc: Document) -> Iterator[Span]:
+    def detect(self, doc: Document) -> list[Span]:
         # Every pass of the pipeline's fixed point is judged afresh.  (Skipping the lines
         # an earlier pass kept saved a pass, but broke clean(clean(x)) == clean(x) on
         # about 1 page in 200: this detector is not always at a fixed point on its own
-        # output, so the later passes must look.)
+        # output, so the later passes must look.)  A list, not a generator: a page gives
+        # hundreds of spans, and the pipeline extends its list with them at once.
         if not doc.blocks:
-            return
+            return []
         got = self._analyse(doc)
         if got is None:
-            return
+            return []
         pg, cjk = got
         name = self.name
         bad = np.flatnonzero(~pg.keep).tolist()
@@ -851,10 +852,8 @@ class PageFurniture(BaseDetector):
         if f is not None:  # the same Spans, made without a Python call each
             made = f.make_spans(Span, bad, start, end, name, reasons)
             if made is not None:
-                yield from made
-                return
-        for i, why in zip(bad, reasons):
-            yield Span(start[i], end[i], name, why)
+                return made
+        return [Span(start[i], end[i], name, why) for i, why in zip(bad, reasons)]
 
 
 class _Page:

@@ -1,8 +1,6 @@
 """``link_farm``: link lists, their headings, URL lines and navigation menus."""
 from __future__ import annotations
 
-from typing import Iterator
-
 import re
 
 import regex
@@ -149,10 +147,11 @@ class LinkFarm(BaseDetector):
                 found[i] = f"menu line of {len(parts)} items"
 
     # ------------------------------------------------------------------ detect
-    def detect(self, doc: Document) -> Iterator[Span]:
+    def detect(self, doc: Document) -> list[Span]:
+        # (a list, not a generator: the pipeline extends its list with it at once)
         text, low, blocks = doc.text, doc.lower, doc.blocks
         if not blocks:
-            return
+            return []
         found: dict[int, str] = {}
 
         # 1. Headings of link lists, and the unpunctuated items right below them.
@@ -216,8 +215,5 @@ class LinkFarm(BaseDetector):
             made = f.make_spans(Span, list(range(len(sel))), [blocks[i].start for i in sel],
                                 [blocks[i].end for i in sel], self.name, [found[i] for i in sel])
             if made is not None:
-                yield from made
-                return
-        for i in sel:
-            b = blocks[i]
-            yield Span(b.start, b.end, self.name, found[i])
+                return made
+        return [Span(blocks[i].start, blocks[i].end, self.name, found[i]) for i in sel]
