@@ -1216,3 +1216,26 @@ def test_page_decide_finds_the_blocks_that_may_repeat():
     assert not FAST.page_decide(np.zeros(m), np.full(m, 100, np.int64), words, no, no, no, np.zeros(m), stops,
                                 -3.0, -0.6, 0.0, 70, 3, -2.0, 12.0, keep, shared)
     assert keep.tolist() == [7] * m
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.sampled_from(["a", "b", "c"])), max_size=60))
+def test_compiled_span_sort_is_pythons_stable_sort(rows):
+    from operator import attrgetter
+
+    from cleaner.document import Span
+
+    spans = [Span(a, b, d, f"r{k}") for k, (a, b, d) in enumerate(rows)]
+    got = FAST.sort_spans(spans)
+    want = sorted(spans, key=attrgetter("start", "end"))
+    assert [id(s) for s in got] == [id(s) for s in want]  # the same objects, ties in input order
+    assert got is not spans
+
+
+def test_compiled_span_sort_hands_odd_offsets_back():
+    from collections import namedtuple
+
+    S = namedtuple("S", "start end")
+    assert FAST.sort_spans([S(1, 2), S(0.5, 1)]) is None
+    assert FAST.sort_spans([S(1, 2), S(2**70, 1)]) is None
+    assert FAST.sort_spans([S(1, 2)]) == [S(1, 2)]
