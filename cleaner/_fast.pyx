@@ -618,8 +618,8 @@ def page_decide(const double[::1] z3, const long long[::1] chars, const double[:
 cdef void _shared_counts(unsigned char[::1] keep, const double[::1] words, const double[::1] stops,
                          double min_words, unsigned char[::1] shared):
     # shared[i] = 1 for a kept block of at least min_words words when another such block
-    # has the same (words, stopwords): a quadratic scan over a sorted copy would do, but
-    # such blocks are few (long paragraphs); a small hash table keeps it linear anyway
+    # has the same (words, stopwords), counted in a small open-addressing table of those
+    # pairs (the same table idiom as dup_flags); linear in the blocks
     cdef Py_ssize_t m = keep.shape[0], i, n = 0, size = 8
     cdef uint64_t h, slot, mask
     cdef Py_ssize_t *owner
