@@ -6,7 +6,7 @@ numpy, with the same results, which the tests check).
 - ``page_furniture``: :func:`open_lines`, :func:`wrap_links` and :func:`groups`
   (hard-wrapped prose joined into blocks), :func:`bounds` (the blocks' offsets),
   :func:`block_counts` (per-block words, stopwords, digits, capitals, commas),
-  :func:`sparse_cues` and :func:`sep_counts` (menu separators, URL and notice cues),
+  :func:`sparse_cues` (menu separators, URL and notice cues),
   :func:`nav_flags`, :func:`dup_flags` and :func:`stage1` (the stage-1 feature matrix;
   numpy takes its logarithms), :func:`page_scores` (the three stages' scores, with
   :func:`context`, the context features of stages 2 and 3), :func:`page_decide` (the
@@ -917,34 +917,6 @@ cdef Py_ssize_t _count_seps(int kind, void *data, Py_ssize_t a, Py_ssize_t n) no
                 break
         p += 1
     return count
-
-
-def sep_counts(str text, list starts, list ends, cand, double[::1] out):
-    """For each block ``k`` of ``cand``: ``out[k]`` = the number of menu separators in
-    ``text[starts[k]:ends[k]]``, as ``len(_SEPS.findall(...))`` of page_furniture counts
-    them (a bar, bullet, guillemet, slash or dash between spaces, " :: ", or a bar or
-    bullet opening or closing the block).
-
-    >>> import numpy as np
-    >>> out = np.zeros(3)
-    >>> sep_counts("Home | News | Sport\\n| x\\ny - z / w |  ", [0, 20, 24], [19, 23, 35], [0, 1, 2], out)
-    >>> out.tolist()
-    [2.0, 1.0, 3.0]
-    """
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = out.shape[0], k, a, b
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    if len(starts) != m or len(ends) != m:
-        raise ValueError("starts, ends and out differ in length")
-    for o in cand:
-        k = o
-        if k < 0 or k >= m:
-            raise IndexError("block index out of range")
-        a = starts[k]
-        b = ends[k]
-        if a < 0 or b > n or a > b:
-            raise ValueError("block outside the text")
-        out[k] = <double>_count_seps(kind, data, a, b - a)
 
 
 def groups(Py_ssize_t n, list links):

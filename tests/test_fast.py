@@ -751,20 +751,25 @@ _SEP_TEXT = st.lists(st.sampled_from(list(" |·•»›>/-:\n\t\u3000\u00a0ab") 
 def test_compiled_sep_counts_are_the_regex_counts(parts):
     # blocks that are whole strings, with newlines inside (joined wrapped lines) and
     # separators at either end, between spaces, or alone
+    # (counted by sparse_cues, one line a block here, every block flagged)
     text, starts, ends = joined_lines(parts)
-    out = np.full(len(parts), -1.0)
-    FAST.sep_counts(text, starts, ends, range(len(parts)), out)
+    n = len(parts)
+    out = np.full(n, -1.0)
+    FAST.sparse_cues(text, text, starts, ends, list(range(n)), list(range(n)), range(n), (), (), out, np.zeros(n),
+                     np.zeros(n, np.uint8))
     assert out.tolist() == [float(len(F._SEPS.findall(text[a:b]))) for a, b in zip(starts, ends)]
 
 
-def test_sep_counts_refuse_bad_blocks():
-    out = np.zeros(2)
-    with pytest.raises(ValueError):
-        FAST.sep_counts("a | b", [0], [5], [0], out)
-    with pytest.raises(ValueError):
-        FAST.sep_counts("a | b", [0, 2], [5, 9], [1], out)
-    with pytest.raises(IndexError):
-        FAST.sep_counts("a | b", [0, 2], [5, 5], [2], out)
+def test_sparse_cues_refuse_bad_blocks():
+    out, urls, cue = np.zeros(2), np.zeros(2), np.zeros(2, np.uint8)
+    with pytest.raises(ValueError):  # lengths differ
+        FAST.sparse_cues("a | b", "a | b", [0], [5], [0], [0], [0], (), (), out, urls, cue)
+    with pytest.raises(ValueError):  # a block outside the text
+        FAST.sparse_cues("a | b", "a | b", [0, 2], [5, 9], [0, 1], [0, 1], [1], (), (), out, urls, cue)
+    with pytest.raises(IndexError):  # a line that no block holds
+        FAST.sparse_cues("a | b", "a | b", [0, 2], [5, 5], [0, 1], [0, 1], [2], (), (), out, urls, cue)
+    with pytest.raises(ValueError):  # blocks that skip a line
+        FAST.sparse_cues("a | b", "a | b", [0, 2], [5, 5], [0, 2], [0, 2], [], (), (), out, urls, cue)
 
 
 # ---------------------------------------------------------------- hard-wrapped prose
