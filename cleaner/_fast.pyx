@@ -24,7 +24,8 @@ numpy, with the same results, which the tests check).
   made without a Python call each.
 - :func:`separator_lines`: the separators detector's lines.
 - :func:`normal_state`: the pipeline's check that a text needs no whitespace or control
-  fixer.
+  fixer; :func:`nfc_stable`, the NFC test's shortcut (text made of code points that NFC
+  keeps and that combine with nothing is in NFC).
 - The language identifier: :func:`sample` (the longest lines), :class:`AsciiWordSet`
   (its English check on ASCII samples, without a string made per word),
   :func:`script_counts` (kana, Han, Hangul and Thai characters) and :func:`lang_words`
@@ -1304,35 +1305,39 @@ def stage1(tuple counts, list starts, list ends, const double[::1] seps, const d
 
 
 # ---------------------------------------------------------------- language id
-cdef Py_ssize_t _longest_line(char_t *s, Py_ssize_t n, Py_ssize_t cap, Py_ssize_t *hist, Py_ssize_t *where) noexcept nogil:
+cdef Py_ssize_t _longest_line(int kind, void *data, Py_ssize_t n, Py_ssize_t cap, Py_ssize_t *hist,
+                              Py_ssize_t *where) noexcept nogil:
     # The length of the longest line (split at "\n"), ``where`` its first start; and,
     # while every line is shorter than ``cap``, the number of lines of each length.
-    cdef Py_ssize_t i, a = 0, ln, best = -1
-    for i in range(n + 1):
-        if i == n or s[i] == 10:
-            ln = i - a
-            if ln > best:
-                best = ln
-                where[0] = a
-            if ln < cap:
-                hist[ln] += 1
-            a = i + 1
-    return best
+    # (Line by line: _line_end finds each line break with memchr or a word at a time.)
+    cdef Py_ssize_t a = 0, b, ln, best = -1
+    while True:
+        b = _line_end(kind, data, a, n)
+        ln = b - a
+        if ln > best:
+            best = ln
+            where[0] = a
+        if ln < cap:
+            hist[ln] += 1
+        if b >= n:
+            return best
+        a = b + 1
 
 
-cdef list _chosen_lines(str text, char_t *s, Py_ssize_t n, Py_ssize_t t, Py_ssize_t k):
+cdef list _chosen_lines(str text, int kind, void *data, Py_ssize_t n, Py_ssize_t t, Py_ssize_t k):
     # every line longer than t, and the first k lines of length t, in document order
-    cdef Py_ssize_t i, a = 0, ln
+    cdef Py_ssize_t a = 0, b, ln
     cdef list out = []
-    for i in range(n + 1):
-        if i == n or s[i] == 10:
-            ln = i - a
-            if ln > t or (ln == t and k > 0):
-                if ln == t:
-                    k -= 1
-                out.append(text[a:i])
-            a = i + 1
-    return out
+    while True:
+        b = _line_end(kind, data, a, n)
+        ln = b - a
+        if ln > t or (ln == t and k > 0):
+            if ln == t:
+                k -= 1
+            out.append(text[a:b])
+        if b >= n:
+            return out
+        a = b + 1
 
 
 def sample(str text, Py_ssize_t max_chars):
@@ -1358,12 +1363,7 @@ def sample(str text, Py_ssize_t max_chars):
     if not hist:
         raise MemoryError()
     try:
-        if kind == 1:
-            longest = _longest_line(<uint8_t *>data, n, max_chars, hist, &where)
-        elif kind == 2:
-            longest = _longest_line(<uint16_t *>data, n, max_chars, hist, &where)
-        else:
-            longest = _longest_line(<uint32_t *>data, n, max_chars, hist, &where)
+        longest = _longest_line(kind, data, n, max_chars, hist, &where)
         if longest >= max_chars:  # the longest line alone is enough
             return text[where : where + longest][: max_chars * 2]
         # longest first: the lines of each length, until a length t completes the sample
@@ -1378,13 +1378,7 @@ def sample(str text, Py_ssize_t max_chars):
             k = (need + t - 1) // t  # lines of length t until the sample is full
     finally:
         free(hist)
-    if kind == 1:
-        lines = _chosen_lines(text, <uint8_t *>data, n, t, k)
-    elif kind == 2:
-        lines = _chosen_lines(text, <uint16_t *>data, n, t, k)
-    else:
-        lines = _chosen_lines(text, <uint32_t *>data, n, t, k)
-    return "\n".join(lines)[: max_chars * 2]
+    return "\n".join(_chosen_lines(text, kind, data, n, t, k))[: max_chars * 2]
 
 
 def script_counts(str s):
@@ -1819,6 +1813,26 @@ def collapse_spaces(str text):
 
 
 # ---------------------------------------------------------------- document lines
+cdef extern from *:
+    """
+    /* The first a' >= a (a' <= n) such that no line break lies in s[a:a'] and s[a':a'+4]
+       may hold one: four UTF-16 code units a step, tested for 0x000A at once (a lane
+       is zero in x ^ 0x000A...; the "has a zero lane" test has no false negatives, and
+       its rare false positives only stop the skip early) */
+    static Py_ssize_t cleaner_skip_to_nl16(const uint16_t *s, Py_ssize_t a, Py_ssize_t n) {
+        uint64_t x;
+        while (a + 4 <= n) {
+            memcpy(&x, s + a, 8);
+            x ^= 0x000A000A000A000AULL;
+            if ((x - 0x0001000100010001ULL) & ~x & 0x8000800080008000ULL) break;
+            a += 4;
+        }
+        return a;
+    }
+    """
+    Py_ssize_t cleaner_skip_to_nl16(const uint16_t *s, Py_ssize_t a, Py_ssize_t n) noexcept nogil
+
+
 cdef inline Py_ssize_t _line_end(int kind, void *data, Py_ssize_t a, Py_ssize_t n) noexcept nogil:
     # the first "\n" at or after a, or n
     cdef const void *p
@@ -1829,6 +1843,7 @@ cdef inline Py_ssize_t _line_end(int kind, void *data, Py_ssize_t a, Py_ssize_t 
         return n if p == NULL else <const char *>p - <const char *>data
     if kind == 2:
         s2 = <const uint16_t *>data
+        a = cleaner_skip_to_nl16(s2, a, n)  # four code units a step, to the word that holds one
         while a < n and s2[a] != 10:
             a += 1
         return a
@@ -1916,9 +1931,57 @@ cdef int _by_start_longest(const void *a, const void *b) noexcept nogil:
     return -1 if x.idx < y.idx else (1 if x.idx > y.idx else 0)  # a stable sort
 
 
+cdef extern from *:
+    """
+    #include <structmember.h>
+    /* Where a __slots__ member descriptor keeps its object in an instance (-1 unless it
+       is an object slot, T_OBJECT_EX: empty means unset) */
+    static Py_ssize_t cleaner_slot_offset(PyObject *descr) {
+        PyMemberDef *m;
+        if (Py_TYPE(descr) != &PyMemberDescr_Type) return -1;
+        m = ((PyMemberDescrObject *)descr)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
+        return m->offset;
+    }
+    /* The exact int in the slot at ``off`` of ``o`` as a Py_ssize_t, or -1 when the slot
+       is empty, holds anything else, or a negative or too large int (the caller then
+       reads the attribute, as before, and meets the same value or error) */
+    static Py_ssize_t cleaner_slot_ssize(PyObject *o, Py_ssize_t off) {
+        PyObject *v = *(PyObject **)((char *)o + off);
+        Py_ssize_t x;
+        if (v == NULL || !PyLong_CheckExact(v)) return -1;
+        x = PyLong_AsSsize_t(v);
+        if (x < 0) { PyErr_Clear(); return -1; }
+        return x;
+    }
+    """
+    Py_ssize_t cleaner_slot_offset(object descr)
+    Py_ssize_t cleaner_slot_ssize(object o, Py_ssize_t off)
+
+
+# The span type _span_descriptors looked at last, its answer, and where its ``start``
+# and ``end`` slots lie in an instance (-1: not read from the slots).  The type is held
+# (a strong reference), so the identity test in _offsets cannot match another type.
+cdef object _held_type = None
+cdef list _held = None
+cdef Py_ssize_t _off_start = -1, _off_end = -1
+
+
 cdef bint _offsets(s, Py_ssize_t *start, Py_ssize_t *end) except -1:
     # a span's start and end as machine ints; False when either is not an int that
-    # fits (the callers then hand the whole list back to the Python loop)
+    # fits (the callers then hand the whole list back to the Python loop).  A span of
+    # the type whose slots _span_descriptors read last is read from its slots (two
+    # attribute lookups cost more than the rest of a span loop); any other object, or
+    # a value that is not an exact int that fits, through its attributes.
+    cdef Py_ssize_t a, b
+    if _off_start >= 0 and type(s) is _held_type:
+        a = cleaner_slot_ssize(s, _off_start)
+        if a != -1:
+            b = cleaner_slot_ssize(s, _off_end)
+            if b != -1:
+                start[0] = a
+                end[0] = b
+                return True
     try:
         start[0] = s.start
         end[0] = s.end
@@ -2206,20 +2269,34 @@ cdef extern from *:
     object cleaner_new_span(object type, PyObject **descrs, PyObject **vals)
 
 
+
 _SPAN_FIELDS = ("start", "end", "detector", "reason")
+
 
 
 cdef list _span_descriptors(span_type):
     # The slot descriptors of ``span_type``'s four fields when it is a frozen dataclass
     # with exactly those ``__slots__`` and no ``__post_init__`` (its instances can then
-    # be made by cleaner_new_span), else None.
+    # be made by cleaner_new_span), else None.  Asked once a type in a row (the
+    # pipeline's Span, every call).
+    global _held_type, _held, _off_start, _off_end
+    if span_type is _held_type:
+        return _held
     d = getattr(span_type, "__dict__", {})
-    if (type(span_type) is not type or getattr(span_type, "__slots__", None) != _SPAN_FIELDS
+    held = None
+    if not (type(span_type) is not type or getattr(span_type, "__slots__", None) != _SPAN_FIELDS
             or "__post_init__" in d
             or any(type(d.get(f)).__name__ != "member_descriptor" for f in _SPAN_FIELDS)
             or getattr(span_type, "__dataclass_params__", None) is None or not span_type.__dataclass_params__.frozen):
-        return None
-    return [d[f] for f in _SPAN_FIELDS]
+        held = [d[f] for f in _SPAN_FIELDS]
+    _held_type, _held = span_type, held
+    _off_start = _off_end = -1
+    if held is not None:
+        _off_start = cleaner_slot_offset(held[0])
+        _off_end = cleaner_slot_offset(held[1])
+        if _off_start < 0 or _off_end < 0:
+            _off_start = _off_end = -1
+    return held
 
 
 cdef object _make_span(span_type, list held, start, end, detector, reason):
@@ -2376,6 +2453,39 @@ def normal_state(str text):
     # the end: one final newline, not after a blank line or a space
     as_is = last == 10 and not (n >= 2 and _read(kind, data, n - 2) == 10)
     return as_is, last != 10 and last != 32
+
+
+cdef bint _all_stable(char_t *s, Py_ssize_t n, const uint8_t *bits) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef uint32_t c  # (a Py_UCS4 would be a character to Cython, not a number)
+    for i in range(n):
+        c = s[i]
+        if c > 0xFFFF or ((bits[c >> 3] >> (c & 7)) & 1) == 0:
+            return False
+    return True
+
+
+def nfc_stable(str text, bytes bits):
+    """Is every code point of ``text`` one that ``bits`` marks (a bitmap of the Basic
+    Multilingual Plane, 8,192 bytes, code point c at bit ``c & 7`` of byte ``c >> 3``)?
+    With ``cleaner.normalisers.unicode``'s bitmap of the code points that NFC keeps
+    as they are and that combine with nothing before them, a True text is in NFC.
+
+    >>> bits = bytearray(8192); bits[ord("a") >> 3] |= 1 << (ord("a") & 7)
+    >>> nfc_stable("aaa", bytes(bits)), nfc_stable("ab", bytes(bits)), nfc_stable("", bytes(bits))
+    (True, False, True)
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    if len(bits) != 8192:
+        raise ValueError("bits must hold 8192 bytes")
+    cdef const uint8_t *b = <const uint8_t *><const char *>bits
+    if kind == 1:
+        return _all_stable(<uint8_t *>data, n, b)
+    if kind == 2:
+        return _all_stable(<uint16_t *>data, n, b)
+    return _all_stable(<uint32_t *>data, n, b)
 
 
 # ---------------------------------------------------------------- typo fixer: edit neighbours

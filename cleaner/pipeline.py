@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import unicodedata
 from bisect import bisect_right
 from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence
@@ -25,6 +24,7 @@ from . import normalisers as N
 from .config import PipelineConfig
 from ._compiled import fast
 from .document import Document, Edit, Result, Span
+from .normalisers.unicode import is_normalized
 from .detectors.base import carry_candidates
 from .registry import create
 
@@ -53,7 +53,7 @@ def _already_normal(text: str, form: str | None) -> bool:
         and "\n " not in text
         and "\n\n\n" not in text
         and _ODD_CHAR.search(text) is None
-        and (not form or unicodedata.is_normalized(form, text))
+        and (not form or is_normalized(form, text))
     )
 
 
@@ -269,12 +269,14 @@ class Pipeline:
             f = fast()
             if f is not None:
                 # _already_normal's answers on text and on text + "\n", from one compiled
-                # scan (the normal-form test stays unicodedata's)
+                # scan (the normal-form test is is_normalized's: unicodedata's, or a
+                # compiled check that the text lies below U+0300, for NFC)
                 as_is, with_nl = f.normal_state(text)
-                if as_is and (not form or unicodedata.is_normalized(form, text)):
+                if as_is and (not form or is_normalized(form, text)):
                     return text
+                # (text + "\n" is in a normal form when text is: a newline never combines)
                 nl_only = (self._ends_lines and with_nl
-                           and (not form or unicodedata.is_normalized(form, text + "\n")))
+                           and (not form or is_normalized(form, text)))
             else:
                 if _already_normal(text, form):
                     return text  # no PRE fixer would change a character (nor log an edit)

@@ -1244,3 +1244,91 @@ def test_compiled_span_sort_hands_odd_offsets_back():
     assert FAST.sort_spans([S(1, 2), S(0.5, 1)]) is None
     assert FAST.sort_spans([S(1, 2), S(2**70, 1)]) is None
     assert FAST.sort_spans([S(1, 2)]) == [S(1, 2)]
+
+
+def test_span_offsets_read_from_slots_are_the_attributes():
+    """The span loops read a Span's start and end from its slots (once merge_spans or
+    make_spans has seen the type); anything that is not an exact int that fits still
+    goes through the attributes, with the same answers and refusals as before."""
+    from cleaner.document import Span
+
+    class Index(int):  # an int subclass: read through the attribute, not the slot
+        pass
+
+    FAST.merge_spans([Span(0, 1, "a", "x")], 10, Span)  # the slots of Span are known now
+    spans = [Span(5, 9, "b", "y"), Span(0, 6, "a", "x"), Span(Index(3), Index(4), "c", "z"), Span(True, 2, "d", "w")]
+    assert FAST.sort_spans(spans) == sorted(spans, key=lambda s: (s.start, s.end))
+    assert FAST.merge_spans(spans, 30, Span) == P.merge_spans(spans, 30)
+    merged = P.merge_spans(spans, 30)
+    with python_paths():
+        want = P.kept_pieces("a" * 30, merged)
+    assert FAST.kept_pieces("a" * 30, merged) == want == [(9, 30)]
+    assert FAST.whole_lines("abcdef\nghij", [Span(0, 6, "a", "x"), Span(7, 11, "a", "x")]) is True
+    # negative and huge offsets: the same refusals as through the attributes
+    assert FAST.kept_pieces("ab\ncd\n", [Span(-1, 2, "a", "x")]) is None
+    assert FAST.sort_spans([Span(1, 2, "a", "x"), Span(2**70, 1, "a", "x")]) is None
+    assert FAST.merge_spans([Span(0, 2**70, "a", "x")], 6, Span) is None
+    # a span whose slot was never set: the attribute's own error, not a crash
+    empty = object.__new__(Span)
+    with pytest.raises(AttributeError):
+        FAST.sort_spans([Span(0, 1, "a", "x"), empty])
+    # another type with the same field names is read through its attributes
+    from collections import namedtuple
+
+    S = namedtuple("S", "start end detector reason")
+    assert FAST.sort_spans([S(5, 6, "a", ""), S(1, 2, "a", "")]) == [S(1, 2, "a", ""), S(5, 6, "a", "")]
+    assert FAST.sort_spans([Span(5, 6, "a", ""), Span(1, 2, "a", "")]) == [Span(1, 2, "a", ""), Span(5, 6, "a", "")]
+
+
+def test_nfc_bitmap_marks_only_code_points_nfc_leaves_alone():
+    """Every code point of the bitmap is in NFC alone, after any marked one and before
+    a combining mark's base (it composes with nothing before it); every string of them
+    is in NFC.  The ones left out include the marks, the singletons, and the second
+    halves of canonical pairs."""
+    import unicodedata
+
+    from cleaner.normalisers.unicode import is_normalized, nfc_stable_bits
+
+    bits = nfc_stable_bits()
+    marked = [c for c in range(0x10000) if bits[c >> 3] >> (c & 7) & 1]
+    assert 60_000 < len(marked) < 0x10000
+    for c in marked:
+        ch = chr(c)
+        assert unicodedata.is_normalized("NFC", ch) and not unicodedata.combining(ch), hex(c)
+        # nothing before it composes with it: the letters, Hangul syllables and jamo
+        for before in ("a", "e", "\u1100", "\uac00", "\u0b47", "\u0dd9", "\u1025", "\u0cc6"):
+            assert unicodedata.is_normalized("NFC", before + ch), (hex(ord(before)), hex(c))
+    for c in (0x300, 0x301, 0x2126, 0x212B, 0x0958, 0x0CD5, 0x102E, 0x1161, 0x11A8, 0x3099, 0x0F73):
+        assert not bits[c >> 3] >> (c & 7) & 1, hex(c)
+    texts = ["caf\u00e9 \u2014 \u201cquoted\u201d \u2026 \u20ac5", "\u041f\u0440\u0438\u0432\u0435\u0442",
+             "\u6771\u4eac\u3067\u3059", "\ud55c\uad6d\uc5b4", "cafe\u0301", "\u2126", "\u1100\u1161",
+             "e\u0301\u0327", "\U0001f600 ok", "\u0915\u093c", ""]
+    for t in texts:
+        assert is_normalized("NFC", t) == unicodedata.is_normalized("NFC", t), t
+        for form in ("NFD", "NFKC", "NFKD"):
+            assert is_normalized(form, t) == unicodedata.is_normalized(form, t), (form, t)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs",)), max_size=30))
+def test_nfc_shortcut_is_unicodedata(text):
+    from cleaner.normalisers.unicode import is_normalized
+
+    import unicodedata
+
+    assert is_normalized("NFC", text) == unicodedata.is_normalized("NFC", text)
+    with python_paths():
+        assert is_normalized("NFC", text) == unicodedata.is_normalized("NFC", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\u4e2d", "\u010a", "\u0a0a", "\u0a00", "\u000b", "\u0009", "a", "\uffff",
+                                 "\u2028", "xyz", "\u0a0a\u010a\u4e2d\u000a"]), max_size=50).map("".join))
+def test_line_breaks_in_two_byte_text_are_found_a_word_at_a_time(text):
+    # 2-byte strings skip to a line break four code units at a time: code units that
+    # hold 0x0A in one byte (U+010A, U+0A0A), or borrow in the test (U+0A00), are no break
+    text = "\u4e2d" + text  # (a 2-byte string whatever else is drawn)
+    with python_paths():
+        want_blocks, want_sample = D._block_list(text), L.sample(text, 7)
+    assert D._block_list(text) == want_blocks
+    assert FAST.sample(text, 7) == want_sample
