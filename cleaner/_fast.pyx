@@ -50,7 +50,7 @@ from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGT
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, qsort
 from libc.math cimport copysign, exp
-from libc.string cimport memchr, memcmp, memcpy
+from libc.string cimport memchr, memcmp, memcpy, strlen
 
 ctypedef fused char_t:  # the three widths of a str (PEP 393)
     uint8_t
@@ -84,6 +84,24 @@ cdef inline uint64_t _hash(char_t *s, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i
     for i in range(n):
         h = (h ^ <uint64_t>s[i]) * 1099511628211ULL
+    return h
+
+
+cdef inline uint64_t _hash_bytes(const char *p, Py_ssize_t n) noexcept nogil:
+    # a hash of n bytes, eight at a time (for grouping equal strings: a clash only
+    # costs a comparison)
+    cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>n, w
+    while n >= 8:
+        memcpy(&w, p, 8)
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL
+        h ^= h >> 29
+        p += 8
+        n -= 8
+    if n > 0:
+        w = 0
+        memcpy(&w, p, n)
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL
+        h ^= h >> 29
     return h
 
 
@@ -1118,8 +1136,9 @@ def nav_flags(str low, list starts, list ends, const long long[::1] last1, const
 
 def dup_flags(str text, list starts, list ends, unsigned char[::1] out):
     """``out[k] = 1`` when the text of block ``k`` is also the text of another block (a
-    menu printed twice): blocks are grouped by a hash of their code points, and only
-    blocks that share a hash are compared as strings.
+    menu printed twice): blocks are grouped by a hash of their bytes (equal strings of
+    one text have equal bytes), and only blocks that share a hash are compared as
+    strings.
 
     >>> import numpy as np
     >>> out = np.zeros(4, np.uint8)
@@ -1161,12 +1180,7 @@ def dup_flags(str text, list starts, list ends, unsigned char[::1] out):
                 raise ValueError("block out of range")
             out[k] = 0
             nxt[k] = -1
-            if kind == 1:
-                h = _hash(<uint8_t *>data + a, b - a)
-            elif kind == 2:
-                h = _hash(<uint16_t *>data + a, b - a)
-            else:
-                h = _hash(<uint32_t *>data + a, b - a)
+            h = _hash_bytes(<const char *>data + a * kind, (b - a) * kind)
             slot = h & mask
             while owner[slot] != -1 and hashes[slot] != h:
                 slot = (slot + 1) & mask
@@ -1491,6 +1505,7 @@ cdef class AsciiWordSet:
 cdef extern from "Python.h":
     char *PyOS_double_to_string(double val, char format_code, int precision, int flags, int *ptype) except NULL
     void PyMem_Free(void *p)
+    object PyUnicode_DecodeASCII(const char *s, Py_ssize_t size, const char *errors)
 
 cdef extern from "stdio.h":
     int snprintf(char *buf, size_t size, const char *fmt, ...) nogil
@@ -1502,11 +1517,11 @@ cdef struct _Buf:  # an ASCII reason being written.  Every reason fits: about 20
 
 
 cdef inline void _put(_Buf *b, const char *s) noexcept:
-    cdef Py_ssize_t k = 0
-    while s[k] != 0 and b.n < 4095:
-        b.data[b.n] = s[k]
-        b.n += 1
-        k += 1
+    cdef size_t k = strlen(s)
+    if k > <size_t>(4095 - b.n):
+        k = 4095 - b.n
+    memcpy(&b.data[b.n], s, k)
+    b.n += k
 
 
 cdef inline void _put_int(_Buf *b, long long v) noexcept:
@@ -1599,7 +1614,7 @@ def reasons(list idx, list first, list last, dict repeats, const long long[::1] 
         if repeats and i in repeats:
             _put(&b, "repeats block ")
             _put_int(&b, <long long>repeats[i] + 1)
-            out.append(b.data[:b.n].decode("ascii"))
+            out.append(PyUnicode_DecodeASCII(b.data, b.n, NULL))
             continue
         # each feature that fired, then "; " (the last part, the scores, ends the reason)
         if nav[i]:
@@ -1644,20 +1659,43 @@ def reasons(list idx, list first, list last, dict repeats, const long long[::1] 
         _put(&b, " (block alone ")
         _put_float(&b, p1[i], 2)
         _put(&b, ")")
-        out.append(b.data[:b.n].decode("ascii"))
+        out.append(PyUnicode_DecodeASCII(b.data, b.n, NULL))
     return out
 
 
 # ---------------------------------------------------------------- trigger hits -> blocks
-def file_hits(list hits, list starts, list owners, tuple sids):
+cdef int _byte_offsets(str text, long long *st, Py_ssize_t m) except -1:
+    # st[:m] (sorted code-point offsets into text) as offsets into its UTF-8 bytes
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, pos = 0
+    cdef long long nbytes = 0, target
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef uint32_t c
+    for i in range(m):
+        target = st[i]
+        if target < pos or target > n:
+            raise ValueError("block starts must be sorted offsets into the text")
+        while pos < target:
+            c = _read(kind, data, pos)
+            nbytes += 1 if c < 0x80 else (2 if c < 0x800 else (3 if c < 0x10000 else 4))
+            pos += 1
+        st[i] = nbytes
+    return 0
+
+
+def file_hits(list hits, list starts, list owners, tuple sids, str text=None):
     """``{set id: sorted block indexes}``: each Aho-Corasick hit ``(pattern, start, end)``
     filed under the block holding its start (the last block starting at or before it;
     the first block for a hit before it) for every set id in ``owners[pattern]``; every
     id of ``sids`` gets a list, empty when nothing hit it.  The same as the Python loop
-    of ``_TriggerIndex.scan``.
+    of ``_TriggerIndex.scan``.  With ``text``, the hits' offsets are of its UTF-8 bytes
+    (surrogates written in three, as "surrogatepass" does) and ``starts`` (sorted) are
+    of its code points: the starts are turned into bytes in one walk over the text.
 
     >>> file_hits([(0, 1, 3), (1, 7, 9), (0, 8, 10)], [0, 5], [(0,), (0, 1)], (0, 1, 2))
     {0: [0, 1], 1: [1], 2: []}
+    >>> file_hits([(0, 6, 8)], [0, 4], [(0,)], (0,), "\\u00e9t\\u00e9\\nab")  # "ab" is at byte 6
+    {0: [1]}
     """
     cdef Py_ssize_t m = len(starts), nsets = len(sids), npat = len(owners), i, lo, hi, mid, k = 0
     cdef Py_ssize_t pat, pos, last_pos = -1, sid, maxsid = -1
@@ -1681,6 +1719,8 @@ def file_hits(list hits, list starts, list owners, tuple sids):
     try:
         for i in range(m):
             st[i] = starts[i]
+        if text is not None:
+            _byte_offsets(text, st, m)
         for hit in hits:
             pat = hit[0]
             pos = hit[1]
@@ -2251,14 +2291,29 @@ cdef extern from *:
     """
     /* One span: the type's tp_alloc (zeroed slots, as object.__new__ gives), then each
        field set through its slot's descriptor, as a frozen dataclass's __init__ does
-       with object.__setattr__ */
+       with object.__setattr__ (an object slot written directly, as that descriptor
+       would) */
     static PyObject *cleaner_new_span(PyObject *type, PyObject *const *descrs, PyObject *const *vals) {
         PyTypeObject *t = (PyTypeObject *)type;
         PyObject *o = t->tp_alloc(t, 0);
         int i;
         if (!o) return NULL;
         for (i = 0; i < 4; i++) {
-            if (Py_TYPE(descrs[i])->tp_descr_set(descrs[i], o, vals[i]) < 0) {
+            PyObject *d = descrs[i];
+            if (Py_TYPE(d) == &PyMemberDescr_Type) {
+                /* an object slot: what its descriptor's set does (PyMember_SetOne),
+                   written here (the slot of a new object is empty) */
+                PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+                if (m->type == T_OBJECT_EX && !(m->flags & READONLY)) {
+                    PyObject **slot = (PyObject **)((char *)o + m->offset);
+                    PyObject *old = *slot;
+                    Py_INCREF(vals[i]);
+                    *slot = vals[i];
+                    Py_XDECREF(old);
+                    continue;
+                }
+            }
+            if (Py_TYPE(d)->tp_descr_set(d, o, vals[i]) < 0) {
                 Py_DECREF(o);
                 return NULL;
             }

@@ -343,6 +343,11 @@ _TRIGGER_LINES = st.sampled_from([
     "Related links: more at example.com", "Copyright 2024. All rights reserved.", "Read more", "",
     "We use cookies to improve your experience", "Home | News", "Plain prose with nothing to see.",
     "\u00a9 2023 \u0421\u0442\u0430\u0442\u044c\u044f", "  indented www.example.org line", "privacy policy",
+    # the compiled path searches the UTF-8 bytes: triggers after 2-, 3- and 4-byte
+    # characters, a lone surrogate (written in three bytes), a character whose
+    # lowercase is longer (the text is then lowered character by character)
+    "\U0001f600 \u00e9t\u00e9 Copyright \u4e2d privacy policy", "\ud800 read more \u00a9 2020 www.x.com",
+    "\u0130stanbul: all rights reserved", "\u2014 Related Links \u2014 more at example.com \u00e9",
 ])
 
 
@@ -360,6 +365,10 @@ def test_compiled_hit_filing_is_the_python_loop(text):
 
 
 def test_file_hits_refuses_indexes_out_of_range():
+    with pytest.raises(ValueError):  # byte offsets: the block starts must be in order
+        FAST.file_hits([(0, 0, 1)], [3, 1], [(0,)], (0,), "\u00e9abc")
+    with pytest.raises(ValueError):
+        FAST.file_hits([(0, 0, 1)], [0, 9], [(0,)], (0,), "\u00e9abc")
     with pytest.raises(ValueError):
         FAST.file_hits([(2, 0, 1)], [0], [(0,), (0,)], (0,))  # no pattern 2
     with pytest.raises(ValueError):
@@ -1332,3 +1341,14 @@ def test_line_breaks_in_two_byte_text_are_found_a_word_at_a_time(text):
         want_blocks, want_sample = D._block_list(text), L.sample(text, 7)
     assert D._block_list(text) == want_blocks
     assert FAST.sample(text, 7) == want_sample
+
+
+def test_a_lone_surrogate_is_searched_on_both_paths():
+    # the trigger search runs over UTF-8 bytes ("surrogatepass"): the library cleans
+    # a text holding a lone surrogate on either path, with the same result (the CLI
+    # rejects such records before, as it cannot write them back)
+    text = "\ud800 Read more\nThe council met on Tuesday and voted to close the library.\n"
+    got = cleaner.Pipeline().clean(text).text
+    with python_paths():
+        want = cleaner.Pipeline().clean(text).text
+    assert got == want == "The council met on Tuesday and voted to close the library.\n"
