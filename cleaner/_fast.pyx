@@ -1664,21 +1664,33 @@ def reasons(list idx, list first, list last, dict repeats, const long long[::1] 
 
 
 # ---------------------------------------------------------------- trigger hits -> blocks
+cdef long long _utf8_len(char_t *s, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    # the UTF-8 length of s[a:b] (a surrogate in three bytes, as "surrogatepass"
+    # writes it): no branch, so the compiler vectorises the sum
+    cdef long long total = b - a
+    cdef Py_ssize_t i
+    for i in range(a, b):
+        total += (s[i] >= 0x80) + (s[i] >= 0x800) + (s[i] >= 0x10000)
+    return total
+
+
 cdef int _byte_offsets(str text, long long *st, Py_ssize_t m) except -1:
     # st[:m] (sorted code-point offsets into text) as offsets into its UTF-8 bytes
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, pos = 0
     cdef long long nbytes = 0, target
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    cdef uint32_t c
     for i in range(m):
         target = st[i]
         if target < pos or target > n:
             raise ValueError("block starts must be sorted offsets into the text")
-        while pos < target:
-            c = _read(kind, data, pos)
-            nbytes += 1 if c < 0x80 else (2 if c < 0x800 else (3 if c < 0x10000 else 4))
-            pos += 1
+        if kind == 1:
+            nbytes += _utf8_len(<uint8_t *>data, pos, target)
+        elif kind == 2:
+            nbytes += _utf8_len(<uint16_t *>data, pos, target)
+        else:
+            nbytes += _utf8_len(<uint32_t *>data, pos, target)
+        pos = target
         st[i] = nbytes
     return 0
 
@@ -2475,6 +2487,26 @@ cdef inline bint _odd(Py_UCS4 c) noexcept nogil:
             or c == 0x2060 or c == 0xfeff)
 
 
+cdef bint _normal_scan(char_t *s, Py_ssize_t n) noexcept nogil:
+    # no odd character, no "  ", "\\n ", " \\n" or "\\n\\n\\n" (normal_state's scan, one
+    # string width at a time)
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c, p1 = 0, p2 = 0
+    for i in range(n):
+        c = s[i]
+        if _odd(c):
+            return False
+        if c == 32:
+            if p1 == 32 or p1 == 10:  # "  " or "\\n "
+                return False
+        elif c == 10:
+            if p1 == 32 or (p1 == 10 and p2 == 10):  # " \\n" or "\\n\\n\\n"
+                return False
+        p2 = p1
+        p1 = c
+    return True
+
+
 def normal_state(str text):
     """``(as_is, with_newline)``: would none of the whitespace and control fixers change
     ``text``, and ``text + "\\n"``?  The character and spacing tests of
@@ -2483,28 +2515,25 @@ def normal_state(str text):
     >>> normal_state("a b\\n"), normal_state("a b"), normal_state("a  b\\n"), normal_state("a \\n")
     ((True, False), (False, True), (False, False), (False, False))
     """
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c, p1 = 0, p2 = 0, first, last
+    cdef Py_UCS4 first, last
+    cdef bint clean
     if n == 0:
         return True, False
     first = _read(kind, data, 0)
     last = _read(kind, data, n - 1)
     if first == 10 or first == 32:
         return False, False
-    for i in range(n):
-        c = _read(kind, data, i)
-        if _odd(c):
-            return False, False
-        if c == 32:
-            if p1 == 32 or p1 == 10:  # "  " or "\\n "
-                return False, False
-        elif c == 10:
-            if p1 == 32 or (p1 == 10 and p2 == 10):  # " \\n" or "\\n\\n\\n"
-                return False, False
-        p2 = p1
-        p1 = c
+    if kind == 1:
+        clean = _normal_scan(<uint8_t *>data, n)
+    elif kind == 2:
+        clean = _normal_scan(<uint16_t *>data, n)
+    else:
+        clean = _normal_scan(<uint32_t *>data, n)
+    if not clean:
+        return False, False
     # the end: one final newline, not after a blank line or a space
     as_is = last == 10 and not (n >= 2 and _read(kind, data, n - 2) == 10)
     return as_is, last != 10 and last != 32
@@ -2515,6 +2544,8 @@ cdef bint _all_stable(char_t *s, Py_ssize_t n, const uint8_t *bits) noexcept nog
     cdef uint32_t c  # (a Py_UCS4 would be a character to Cython, not a number)
     for i in range(n):
         c = s[i]
+        if c < 0x80:
+            continue  # (ASCII: in every bitmap this module is given, and most of a text)
         if c > 0xFFFF or ((bits[c >> 3] >> (c & 7)) & 1) == 0:
             return False
     return True
@@ -2526,8 +2557,9 @@ def nfc_stable(str text, bytes bits):
     With ``cleaner.normalisers.unicode``'s bitmap of the code points that NFC keeps
     as they are and that combine with nothing before them, a True text is in NFC.
 
-    >>> bits = bytearray(8192); bits[ord("a") >> 3] |= 1 << (ord("a") & 7)
-    >>> nfc_stable("aaa", bytes(bits)), nfc_stable("ab", bytes(bits)), nfc_stable("", bytes(bits))
+    >>> bits = bytearray(8192); bits[:16] = b"\\xff" * 16  # ASCII (which must be marked)
+    >>> bits[0x4e2d >> 3] |= 1 << (0x4e2d & 7)
+    >>> nfc_stable("a\\u4e2d", bytes(bits)), nfc_stable("a\\u00e9", bytes(bits)), nfc_stable("", bytes(bits))
     (True, False, True)
     """
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
@@ -2536,8 +2568,15 @@ def nfc_stable(str text, bytes bits):
     if len(bits) != 8192:
         raise ValueError("bits must hold 8192 bytes")
     cdef const uint8_t *b = <const uint8_t *><const char *>bits
+    cdef Py_ssize_t j
+    for j in range(16):  # ASCII is skipped below: it must be marked
+        if b[j] != 0xFF:
+            raise ValueError("bits must mark every ASCII code point")
     if kind == 1:
-        return _all_stable(<uint8_t *>data, n, b)
+        for j in range(16, 32):
+            if b[j] != 0xFF:
+                return _all_stable(<uint8_t *>data, n, b)
+        return True  # (every Latin-1 code point is marked)
     if kind == 2:
         return _all_stable(<uint16_t *>data, n, b)
     return _all_stable(<uint32_t *>data, n, b)
