@@ -355,6 +355,11 @@ class Pipeline:
                     doc._lang = lang
             if whole:
                 carry_candidates(first, pieces, doc)
+                if judged and first._lower is not None:
+                    # whole lines of the first text: their lowercase is the same pieces of
+                    # its lowercase (a line lowers alike alone and in any text, see
+                    # carry_candidates), joined at memory speed
+                    doc._lower = "".join([first._lower[a:b] for a, b in pieces])
             doc.lines_judged = judged
             found = self.detect(doc, dets)
             if not found:

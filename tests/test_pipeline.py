@@ -408,3 +408,39 @@ def test_runner_counts_removed_characters_per_detector_of_merged_labels():
     assert st.removed_chars == {"copyright": 8, "link_farm": 8, "separators": 3}
     assert list(st.removed_chars) == ["copyright", "link_farm", "separators"]  # first appearance
     assert st.docs_hit == {"copyright": 1, "link_farm": 2, "separators": 1}
+
+
+def test_later_passes_read_the_same_lowercase_as_a_fresh_document():
+    """The fixed point's later passes take the kept lines' lowercase from the first
+    pass's (whole lines lower alike alone and in any text): every pass must see
+    exactly ``str.lower`` of its own text, final sigmas and lines that a removal joins
+    included, and a text lowered character by character (``İ``) is lowered afresh."""
+    from cleaner.detectors.separators import Separators
+    from cleaner.document import lowercase
+
+    seen: list[tuple[str, str]] = []
+
+    class Check:  # a context detector (not line-local): asked again in every pass
+        name = "check"
+        line_local = False
+
+        def detect(self, doc):
+            seen.append((doc.text, doc.lower))
+            return []
+
+    texts = [
+        "ΟΔΟΣ\n. | . | . |\nΣΟΦΟΣ ΛΟΓΟΣ\n",
+        "ΑΣ\n| | |\nΣ\nword ΣΑΣ\n* * * *\nend Σ.\n",
+        "İstanbul\n. | . |\nABC DEF\n",
+        "Plain line one\n----------\nPlain line two\n",
+    ]
+    for text in texts:
+        seen.clear()
+        pipe = Pipeline(detectors=[Separators(), Check()])
+        out = pipe.clean(text)
+        assert len(seen) >= 2, text  # a later pass ran
+        for t, low in seen:
+            assert low == Document(t).lower and len(low) == len(t), (text, t)
+            if "\u0130" not in t:
+                assert low == lowercase(t)
+        assert out.text == pipe.clean(out.text).text

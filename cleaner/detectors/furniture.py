@@ -214,6 +214,11 @@ STAGE2 = ("bias", "z", "zp1", "zn1", "zp2", "zn2", "zmax3", "pmean5", "run_share
 #: rows of the stage-1 matrix that ``cleaner._fast.stage1`` leaves holding the argument of
 #: their ``log1p`` (len, stops, prev_len, next_len, win_stops, short_win_stops)
 _LOG_ROWS = tuple(STAGE1.index(k) for k in ("len", "stops", "prev_len", "next_len", "win_stops", "short_win_stops"))
+#: the rows whose logarithms make all of _LOG_ROWS (cleaner._fast.spread_logs, which
+#: knows these places: the check below stops a reordering of STAGE1 from misplacing them)
+_LOG_SOURCES = [STAGE1.index(k) for k in ("len", "stops", "win_stops")]
+if _LOG_ROWS != (1, 6, 19, 20, 25, 31) or STAGE1.index("short") != 2:  # pragma: no cover
+    raise ImportError("STAGE1's order changed: update cleaner._fast.stage1 and spread_logs")
 
 
 @lru_cache(maxsize=1)
@@ -551,8 +556,9 @@ class PageFurniture(BaseDetector):
         f.stage1(counts, starts, ends, seps, urls, cue.view(np.uint8), nav.view(np.uint8), dup.view(np.uint8),
                  self._end_lut.view(np.uint8), self.length_low, self.length_high, X, chars, words, stops,
                  endp.view(np.uint8), menu.view(np.uint8), heading.view(np.uint8))
-        for r in _LOG_ROWS:
-            np.log1p(X[r], out=X[r])
+        logs = X[_LOG_SOURCES]  # characters, stopwords, window stopwords (a copy)
+        np.log1p(logs, out=logs)
+        f.spread_logs(X, logs)  # and the rows made from them (shifted, or where short)
         pg.chars, pg.words, pg.stop, pg.density = chars, words, stops, X[4]
         pg.title, pg.digits, pg.urls, pg.seps = X[8], X[9], urls, seps
         pg.nav, pg.cue, pg.menu, pg.endp, pg.heading = nav, cue, menu, endp, heading
