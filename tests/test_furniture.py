@@ -4,6 +4,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner.document import Document
@@ -358,3 +360,14 @@ def test_clean_is_idempotent_on_a_page_with_other_detectors_at_work():
     assert all(p in once for p in SHORT_PARAS)
 
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\u4e2d\u6587", " ", "x", "\u3002", "  ", "\u6771" * 20]), max_size=400).map("".join))
+def test_the_no_space_test_counts_as_the_whole_text_would(text):
+    # _is_cjk counts the first quarter's spaces first: the same answer as counting all
+    from cleaner.document import Document
+
+    doc = Document(text, {"lang": "en"})
+    want = len(text) > 200 and text.count(" ") < len(text) * 0.02
+    assert PageFurniture()._is_cjk(doc) == want
