@@ -154,7 +154,7 @@ class _Lexicon:
     # The two word sets are dicts (every value None), not frozensets: a dict that holds
     # only strings is not tracked by the garbage collector, while a frozenset is, and
     # each full collection walked the two sets' ~166,000 entries twice, a cache miss
-    # each: ~30 ms a collection, ~5% of the default pipeline's time on the dev set.
+    # each: ~30 ms a collection, ~3% of the default pipeline's time on the dev set.
     zipf100: dict[str, int]  # wordfreq zipf * 100 of the known lowercase words
     dictionary: dict[str, None]  # the spell-checker dictionary (correct words), as a set
     protected: dict[str, None]  # dictionary + variants: never changed, as a set
