@@ -2340,18 +2340,16 @@ cdef extern from *:
         if (!o) return NULL;
         for (i = 0; i < 4; i++) {
             PyObject *d = descrs[i];
-            if (Py_TYPE(d) == &PyMemberDescr_Type) {
+            Py_ssize_t off = cleaner_slot_offset(d);
+            if (off >= 0) {
                 /* an object slot: what its descriptor's set does (PyMember_SetOne),
                    written here (the slot of a new object is empty) */
-                PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
-                if (m->type == T_OBJECT_EX && !(m->flags & READONLY)) {
-                    PyObject **slot = (PyObject **)((char *)o + m->offset);
-                    PyObject *old = *slot;
-                    Py_INCREF(vals[i]);
-                    *slot = vals[i];
-                    Py_XDECREF(old);
-                    continue;
-                }
+                PyObject **slot = (PyObject **)((char *)o + off);
+                PyObject *old = *slot;
+                Py_INCREF(vals[i]);
+                *slot = vals[i];
+                Py_XDECREF(old);
+                continue;
             }
             if (Py_TYPE(d)->tp_descr_set(d, o, vals[i]) < 0) {
                 Py_DECREF(o);
@@ -2364,9 +2362,7 @@ cdef extern from *:
     object cleaner_new_span(object type, PyObject **descrs, PyObject **vals)
 
 
-
 _SPAN_FIELDS = ("start", "end", "detector", "reason")
-
 
 
 cdef list _span_descriptors(span_type):
