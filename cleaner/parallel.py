@@ -12,8 +12,9 @@ are terminated at once, so an interrupted run ends within seconds.
 from __future__ import annotations
 
 import multiprocessing as mp
+import threading
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator, TypeVar
@@ -50,6 +51,35 @@ def _result(fut: "Future[R]", ex: ProcessPoolExecutor) -> R:
             dead = [p.exitcode for p in procs if p.exitcode is not None]
             if dead:
                 raise BrokenProcessPool(f"a worker process ended (exit code {dead[0]})") from None
+
+
+def _quiet_cancel_race(mgr: "threading.Thread | None", prev: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A ``threading.excepthook`` that drops one known, harmless error of an interrupted
+    pool and hands every other one to ``prev``.
+
+    The pending futures are cancelled before the workers are terminated; the pool's
+    manager thread (``mgr``) then finds the pool broken and sets an exception on each
+    of its futures, which CPython 3.11 does without asking whether one was cancelled:
+    ``InvalidStateError`` ends that thread, and the default hook printed its traceback
+    on the stderr of a run that otherwise ended as it should ("interrupted", no output
+    written).
+
+    >>> seen = []
+    >>> t = threading.Thread()
+    >>> hook = _quiet_cancel_race(t, seen.append)
+    >>> hook(threading.ExceptHookArgs((InvalidStateError, InvalidStateError(), None, t)))
+    >>> hook(threading.ExceptHookArgs((ValueError, ValueError(), None, t)))
+    >>> hook(threading.ExceptHookArgs((InvalidStateError, InvalidStateError(), None, threading.Thread())))
+    >>> [a.exc_type.__name__ for a in seen]
+    ['ValueError', 'InvalidStateError']
+    """
+
+    def hook(args: Any) -> None:
+        if mgr is not None and args.thread is mgr and args.exc_type is InvalidStateError:
+            return
+        prev(args)
+
+    return hook
 
 
 def ordered_map(
@@ -100,6 +130,10 @@ def ordered_map(
             call_queue = getattr(ex, "_call_queue", None)
             if call_queue is not None:
                 call_queue.cancel_join_thread()
+            # (the manager thread may trip on a future cancelled above: not a traceback
+            # on stderr, see _quiet_cancel_race)
+            prev_hook = threading.excepthook
+            threading.excepthook = _quiet_cancel_race(mgr, prev_hook)
             # interrupted, or the consumer stopped early: stop the workers now rather
             # than after their current batch (they take SIGTERM's default action)
             for p in procs:
@@ -122,3 +156,5 @@ def ordered_map(
             # interpreter shuts down can print "Bad file descriptor" noise to stderr
             if mgr is not None:
                 mgr.join(timeout=5)
+            if mgr is None or not mgr.is_alive():
+                threading.excepthook = prev_hook

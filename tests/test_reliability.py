@@ -567,3 +567,31 @@ def test_interruptible_without_force_exit_leaves_the_process_alone():
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(5)
     assert not any(t.name == "cleaner-force-exit" for t in threading.enumerate())
+
+
+def test_an_interrupted_pool_hides_only_the_cancelled_future_race(monkeypatch):
+    """Stopping early cancels the pending futures before terminating the workers; the
+    pool's manager thread may then trip on one of them (InvalidStateError, CPython
+    3.11), which printed a traceback on an interrupted run's stderr.  While the pool is
+    torn down, a hook drops that error of that thread only; the caller's hook is back
+    afterwards."""
+    import threading
+
+    from cleaner import parallel
+
+    made = []
+    real = parallel._quiet_cancel_race
+
+    def spy(mgr, prev):
+        made.append((mgr, prev))
+        return real(mgr, prev)
+
+    monkeypatch.setattr(parallel, "_quiet_cancel_race", spy)
+    before = threading.excepthook
+    it = parallel.ordered_map(abs, range(1000), workers=2)
+    assert next(it) == 0
+    it.close()
+    assert len(made) == 1 and isinstance(made[0][0], threading.Thread) and made[0][1] is before
+    assert threading.excepthook is before
+    # a run that ends normally installs nothing
+    assert list(parallel.ordered_map(abs, [-1, -2], workers=2)) == [1, 2] and len(made) == 1
