@@ -1947,6 +1947,15 @@ cdef extern from *:
         PyTuple_SET_ITEM(o, 1, x);
         Py_INCREF(s);
         PyTuple_SET_ITEM(o, 2, s);
+        /* Two ints and a str, in an immutable tuple with no other field (the caller
+           checked the size): no reference cycle can ever pass through it, so the cycle
+           collector need not follow it (CPython untracks such an exact tuple the first
+           time a collection sees it; a subclass it leaves tracked).  A page has hundreds
+           of blocks, alive across young collections: tracked, they were most of what
+           those collections walked, and most of what they promoted to the old
+           generation, which sets off the full collections. */
+        if (PyUnicode_CheckExact(s) && PyObject_GC_IsTracked(o))
+            PyObject_GC_UnTrack(o);
         return o;
     }
     """
@@ -2356,6 +2365,12 @@ cdef extern from *:
                 return NULL;
             }
         }
+        /* Two exact ints and two exact strs in a frozen dataclass with these four slots
+           only: nothing it holds can refer back to it, so the cycle collector need
+           not follow it (as for a block, cleaner_new_block). */
+        if (PyLong_CheckExact(vals[0]) && PyLong_CheckExact(vals[1]) && PyUnicode_CheckExact(vals[2])
+                && PyUnicode_CheckExact(vals[3]) && PyObject_GC_IsTracked(o))
+            PyObject_GC_UnTrack(o);
         return o;
     }
     """
