@@ -146,3 +146,37 @@ def test_every_pattern_in_the_data_files_is_linear(path):
                 took = time.process_time() - t
                 assert took < 0.25, f"{os.path.basename(path)} [{section}] {pat!r}: {took:.2f}s on {s[:30]!r}"
     assert checked > 0
+
+
+def _keyword_detectors():
+    from cleaner.detectors.base import KeywordBlockDetector
+
+    return [d for d in Pipeline().detectors if isinstance(d, KeywordBlockDetector)]
+
+
+def test_keyword_patterns_on_short_lines_need_no_timeout():
+    """The keyword detectors match lines of up to ``SHORT_SUBJECT`` characters without
+    the regex timeout (arming it costs more than the match).  Their compiled patterns
+    (the whole-line alternation, the cue scan and the tail) must then be fast on any
+    such line: here hostile lines of exactly that length, made of the detector's own
+    triggers, its pattern file's words and the generic units, each within 20 ms."""
+    from cleaner.detectors.base import SHORT_SUBJECT, load_patterns
+
+    dets = _keyword_detectors()
+    assert {d.name for d in dets} >= {"copyright", "gdpr_notice", "publisher_footer"}
+    for det in dets:
+        src = open(os.path.join(os.path.dirname(cleaner.__file__), "data", f"{det.name}.txt"), encoding="utf-8").read()
+        units = [u.lower() for u in ADVERSARIAL.values()]
+        units += [t + sep for t in det.triggers + (det.line_triggers or ()) for sep in (" ", "", " | ", ". ")]
+        units += [s[:300] for s in _hostile(src)]
+        assert load_patterns(det.name).get("triggers")
+        for unit in units:
+            line = _fill(unit, SHORT_SUBJECT)
+            for what, fn in (("line", lambda s: det._line and det._line.fullmatch(s)),
+                             ("cues", lambda s: list(det._cues.finditer(s))),
+                             ("tail", lambda s: det._tail and det._tail.search(s, 1))):
+                t = time.process_time()
+                for _ in range(5):
+                    fn(line)
+                took = (time.process_time() - t) / 5
+                assert took < 0.02, f"{det.name} {what} on {line[:30]!r}: {took * 1e3:.1f} ms"

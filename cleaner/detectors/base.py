@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 #: linear (bounded repeats, no nested quantifiers); this is the safety net.
 REGEX_TIMEOUT = 2.0
 
+#: A line of at most this many characters is matched without the timeout.  Arming it
+#: costs about 2 µs a call, more than most matches of a short line take, and the
+#: keyword detectors try tens of thousands of short lines in a few MB of pages.  On a
+#: subject this short no pattern of ours can run long: each pattern is run alone on
+#: hostile strings of 20,000 characters, and each detector's compiled patterns on
+#: hostile lines of this length, by tests/test_adversarial.py, which bound their time.
+SHORT_SUBJECT = 256
+
 
 @runtime_checkable
 class Detector(Protocol):
@@ -375,7 +383,8 @@ class KeywordBlockDetector(BaseDetector):
             seg = low[b.start : b.end]
             # (a line longer than any match of the [line] patterns cannot fullmatch one)
             if (line_rx is not None and length <= line_max and (may_line is None or i in may_line)
-                    and line_rx.fullmatch(seg, timeout=REGEX_TIMEOUT)):
+                    and (line_rx.fullmatch(seg) if length <= SHORT_SUBJECT
+                         else line_rx.fullmatch(seg, timeout=REGEX_TIMEOUT))):
                 yield Span(b.start, b.end, self.name, f"boilerplate line {_snip(seg)!r}")
                 continue
             if full is not None and i not in full:
@@ -392,7 +401,8 @@ class KeywordBlockDetector(BaseDetector):
                 pass  # no strong cue here, or too few to matter; weak cues alone remove nothing
             else:
                 try:
-                    for m in cues_rx.finditer(seg, timeout=REGEX_TIMEOUT):
+                    for m in (cues_rx.finditer(seg) if length <= SHORT_SUBJECT
+                              else cues_rx.finditer(seg, timeout=REGEX_TIMEOUT)):
                         hs.append((m.group("s") is not None, m.group(0), m.start()))
                 except TimeoutError:
                     log.warning("cleaner: detector %s gave up on a document after %.1fs", self.name, REGEX_TIMEOUT)
@@ -405,7 +415,8 @@ class KeywordBlockDetector(BaseDetector):
             # A notice glued to the end of a kept line: cut only the notice.
             if self._tail is not None and (may_tail is None or i in may_tail):
                 try:
-                    m = self._tail.search(seg, 1, timeout=REGEX_TIMEOUT)
+                    m = (self._tail.search(seg, 1) if length <= SHORT_SUBJECT
+                         else self._tail.search(seg, 1, timeout=REGEX_TIMEOUT))
                 except TimeoutError:
                     m = None
                 if m is not None and m.start() > 0:
