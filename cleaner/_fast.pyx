@@ -348,6 +348,84 @@ def block_counts(str text, list starts, list ends, StopTable stop):
     return tuple(outs)
 
 
+def carried_counts(str text, list starts, list ends, list first, list last, kept, tuple lines):
+    """:func:`block_counts` of the blocks ``[starts[k], ends[k])`` of ``text``, each made
+    of the lines ``first[k]`` to ``last[k]`` (one after another, one line break
+    between), from counts made per line already: ``lines`` holds the five per-line
+    counts (words, stopwords, digits, capitals, commas, as ``block_counts`` gives them
+    for the lines) of a text of which line ``i`` of ``text`` is line ``kept[i]`` (or
+    line ``i`` when ``kept`` is None).  The counts are sums over a block's lines: a
+    word never spans a line break, and the first word of a line follows a line break
+    (or the text's start) in any text that holds the line whole.  The code points of a
+    block's first and last three characters are read from ``text``.
+
+    >>> t = StopTable({"the"})
+    >>> text = "the cat,\\nsat 2\\nZ"
+    >>> per_line = block_counts(text, [0, 9, 15], [8, 14, 16], t)[:5]
+    >>> got = carried_counts(text, [0, 15], [14, 16], [0, 2], [1, 2], None, per_line)
+    >>> [list(a) for a in got] == [list(a) for a in block_counts(text, [0, 15], [14, 16], t)]
+    True
+    >>> [list(a) for a in carried_counts("Z", [0], [1], [0], [0], [2], per_line)][:5]
+    [[1], [0], [0], [1], [0]]
+    """
+    cdef Py_ssize_t m = len(starts), nl, k, j, r, a, b, i, lo, hi
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef carray tmpl = array("q")
+    cdef list outs = [clone(tmpl, m, False) for _ in range(9)]
+    cdef long long *p[9]
+    cdef long long *src[5]
+    cdef long long acc[5]
+    cdef Py_ssize_t nsrc
+    cdef carray arr
+    cdef list kl = None
+    if len(ends) != m or len(first) != m or len(last) != m or len(lines) != 5:
+        raise ValueError("starts, ends, first and last differ in length")
+    for j in range(5):
+        arr = lines[j]
+        if arr.ob_descr.typecode != b"q":
+            raise TypeError("line counts are array('q')")
+        src[j] = arr.data.as_longlongs
+        if j == 0:
+            nsrc = len(arr)
+        elif len(arr) != nsrc:
+            raise ValueError("line counts differ in length")
+    if kept is not None:
+        kl = <list?>kept
+    for j in range(9):
+        arr = outs[j]
+        p[j] = arr.data.as_longlongs
+    nl = len(kl) if kl is not None else nsrc
+    for k in range(m):
+        a = starts[k]
+        b = ends[k]
+        if a < 0 or b > n or a >= b:
+            raise ValueError("block out of range")
+        lo = first[k]
+        hi = last[k]
+        if lo < 0 or hi < lo or hi >= nl:
+            raise ValueError("line out of range")
+        for j in range(5):
+            acc[j] = 0
+        for i in range(lo, hi + 1):
+            if kl is not None:
+                r = kl[i]
+                if r < 0 or r >= nsrc:
+                    raise ValueError("kept line out of range")
+            else:
+                r = i
+            for j in range(5):
+                acc[j] += src[j][r]
+        for j in range(5):
+            p[j][k] = acc[j]
+        p[5][k] = _read(kind, data, a)
+        p[6][k] = _read(kind, data, b - 1)
+        p[7][k] = _read(kind, data, b - 2 if b >= 2 else 0)
+        p[8][k] = _read(kind, data, b - 3 if b >= 3 else 0)
+    return tuple(outs)
+
+
 cdef inline tuple _block(obj):
     # A block ``(start, end, text)`` as a tuple: its fields are then read with tuple's
     # own item access.  (``Block`` is a NamedTuple, a tuple subclass whose sequence slot

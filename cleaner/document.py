@@ -119,6 +119,12 @@ class Document:
     #: depends on that line alone was then "keep" for every line here, and would be
     #: again: it may skip such tests and run only those that look at context.
     lines_judged: bool = field(default=False, repr=False)
+    #: Set by the pipeline's later passes when this text is whole lines of the first
+    #: pass's text: that text, and for each block here the index of the same line
+    #: among its blocks.  A detector may take per-line work of the first pass from
+    #: ``memo`` through it (page_furniture's word counts), once it has checked that the
+    #: work was done on that text.
+    _kept_from: tuple[str, list[int]] | None = field(default=None, repr=False)
 
     @property
     def memo(self) -> dict[Any, Any]:

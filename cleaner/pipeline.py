@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -67,6 +67,20 @@ def _takes_lang(fix: Any) -> bool:
 
 class DetectorError(RuntimeError):
     """A detector raised on a document; the runner rejects that record with this reason."""
+
+
+def _kept_blocks(starts: Sequence[int], pieces: Sequence[tuple[int, int]]) -> list[int]:
+    """The blocks (by their ``starts``, sorted) that start inside one of ``pieces``
+    (sorted, disjoint ``(start, end)`` ranges), in order: when the pieces are whole
+    lines, the blocks of the text the pieces make, as indexes among the first ones.
+
+    >>> _kept_blocks([0, 5, 9, 14], [(0, 5), (9, 20)])
+    [0, 2, 3]
+    """
+    kept: list[int] = []
+    for a, b in pieces:
+        kept.extend(range(bisect_left(starts, a), bisect_left(starts, b)))
+    return kept
 
 
 def merge_spans(spans: Iterable[Span], length: int | None = None) -> list[Span]:
@@ -328,7 +342,9 @@ class Pipeline:
         reused when the kept text's language sample is the same string, which the
         language depends on alone).  While every span covers whole lines, the trigger
         hits of the first pass are carried over (``carry_candidates``) rather than
-        scanned again."""
+        scanned again, and each kept block is told its index among the first text's
+        blocks (``Document._kept_from``), through which page_furniture sums its first
+        pass's per-line word counts."""
         text, meta, memo, lang = first.text, first.meta, first.memo, first._lang
         raw = list(raw)
         first_sample: str | None = None
@@ -355,6 +371,9 @@ class Pipeline:
                     doc._lang = lang
             if whole:
                 carry_candidates(first, pieces, doc)
+                kept_from = _kept_blocks(first.block_starts(), pieces)
+                if len(kept_from) == len(doc.blocks):
+                    doc._kept_from = (text, kept_from)
                 if judged and first._lower is not None:
                     # whole lines of the first text: their lowercase is the same pieces of
                     # its lowercase (a line lowers alike alone and in any text, see

@@ -936,6 +936,65 @@ def test_block_list_makes_any_tuple_type_as_tuple_new_would():
         assert [tuple(b) for b in got] == [(0, 2, "ab"), (7, 10, "\u3000cd"), (11, 12, "x")]
 
 
+_LINE = st.text(alphabet=st.sampled_from(list("ab TheTHE,1\u00e9\u0416\u3000\x00\u2028.")), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=12), st.data())
+def test_carried_counts_are_the_counts_of_the_joined_lines(lines, data):
+    """``carried_counts``: per-line counts, summed over runs of lines (a block of
+    wrapped lines), and taken through a map of kept lines (a later pass over whole
+    lines of the first text), are ``block_counts`` of the blocks themselves."""
+    table = F._stop_table("en")
+    text = "\n".join(lines)
+    doc = Document(text)
+    blocks = doc.blocks
+    if not blocks:
+        return
+    per_line = FAST.block_counts(text, [b.start for b in blocks], [b.end for b in blocks], table)[:5]
+
+    def check(t, bl, kept, src):
+        # random runs of consecutive lines as blocks
+        cuts = sorted(set(data.draw(st.lists(st.integers(1, len(bl)), max_size=len(bl)))) | {len(bl)})
+        first = [0] + cuts[:-1]
+        last = [c - 1 for c in cuts]
+        starts, ends = [bl[i].start for i in first], [bl[i].end for i in last]
+        got = FAST.carried_counts(t, starts, ends, first, last, kept, src)
+        want = FAST.block_counts(t, starts, ends, table)
+        assert [list(a) for a in got] == [list(a) for a in want]
+
+    check(text, blocks, None, per_line)
+    # a later pass: some whole lines removed (their line breaks kept, as the pipeline's
+    # kept pieces do), the others' counts taken from the first text's
+    drop = set(data.draw(st.lists(st.integers(0, len(blocks) - 1), max_size=len(blocks))))
+    kept_text, kept = [], []
+    pos = 0
+    for i, b in enumerate(blocks):
+        if i in drop:
+            kept_text.append(text[pos:b.start])
+            pos = b.end
+    kept_text.append(text[pos:])
+    kept_text = "".join(kept_text)
+    later = Document(kept_text).blocks
+    kept = [i for i in range(len(blocks)) if i not in drop]
+    if later and len(later) == len(kept):
+        assert [b.text for b in later] == [blocks[i].text for i in kept]
+        check(kept_text, later, kept, per_line)
+
+
+def test_carried_counts_refuse_what_they_cannot_read():
+    table = F._stop_table("en")
+    per_line = FAST.block_counts("a b\nc", [0, 4], [3, 5], table)[:5]
+    with pytest.raises(ValueError):
+        FAST.carried_counts("a b\nc", [0], [5], [0], [2], None, per_line)  # no line 2
+    with pytest.raises(ValueError):
+        FAST.carried_counts("a b\nc", [0], [5], [0], [0], [7], per_line)  # kept line 7
+    with pytest.raises(ValueError):
+        FAST.carried_counts("a b\nc", [0], [9], [0], [0], None, per_line)  # past the end
+    with pytest.raises(TypeError):
+        FAST.carried_counts("a b\nc", [0], [3], [0], [0], None, tuple(array_of_ints for array_of_ints in [[1]] * 5))
+
+
 def test_compiled_blocks_and_spans_are_left_to_reference_counting():
     """Blocks (two ints and a str in a tuple) and spans (two ints and two strs in a
     frozen dataclass) made by the compiled code are not tracked by the cycle collector:

@@ -444,3 +444,36 @@ def test_later_passes_read_the_same_lowercase_as_a_fresh_document():
             if "\u0130" not in t:
                 assert low == lowercase(t)
         assert out.text == pipe.clean(out.text).text
+
+
+def test_later_passes_count_words_as_a_fresh_document(monkeypatch):
+    """page_furniture's later passes over whole kept lines sum the first pass's per-line
+    counts (``_counts_compiled``): every pass must get exactly the counts that reading
+    its own text gives, and the fixture pages must take that path at least once."""
+    from pathlib import Path
+
+    from cleaner import _compiled
+    from cleaner.detectors import furniture as F
+
+    f = _compiled.fast()
+    if f is None:
+        pytest.skip("cleaner._fast is not built")
+    seen: list[tuple[bool, bool]] = []
+    real = F.PageFurniture._counts_compiled
+
+    def spy(fa, doc, pg):
+        got = real(fa, doc, pg)
+        want = fa.block_counts(doc.text, pg.start, pg.end, F._stop_table(doc.lang))
+        seen.append((doc._kept_from is not None, [list(a) for a in got] == [list(a) for a in want]))
+        return got
+
+    monkeypatch.setattr(F.PageFurniture, "_counts_compiled", staticmethod(spy))
+    pages = sorted((Path(__file__).parent / "fixtures" / "quality").glob("*.txt"))
+    pipe = Pipeline()
+    for path in pages:
+        lines = [ln[2:] for ln in path.read_text("utf-8").splitlines() if ln.strip()]
+        text = "\n".join(lines) + "\n"
+        out = pipe.clean(text)
+        assert out.text == pipe.clean(out.text).text
+    assert seen and all(ok for _, ok in seen), seen
+    assert any(carried for carried, _ in seen)
