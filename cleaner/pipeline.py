@@ -214,9 +214,14 @@ def _whole_lines(text: str, spans: Sequence[Span]) -> bool:
     return True
 
 
-def apply_spans(text: str, spans: Sequence[Span]) -> str:
+def apply_spans(text: str, spans: Sequence[Span], spaces_settled: bool = False) -> str:
     """Delete merged ``spans`` from ``text``.  A span that covers whole lines takes its
     line break with it, so no hole is left; the result is re-tidied (spaces, blank lines).
+
+    ``spaces_settled``: the caller knows that ``collapse_spaces`` leaves ``text`` as it
+    is (the pipeline's own whitespace fixers made it).  That fixer works line by line,
+    so when every span covers whole lines the kept lines need no second look; only
+    the blank lines are tidied.
 
     >>> apply_spans("keep\\n| |\\nkeep too\\n", [Span(5, 8, "separators", "")])
     'keep\\nkeep too\\n'
@@ -224,6 +229,8 @@ def apply_spans(text: str, spans: Sequence[Span]) -> str:
     if not spans:
         return text
     res = "".join(text[a:b] for a, b in kept_pieces(text, spans))
+    if spaces_settled and _whole_lines(text, spans):
+        return N.collapse_blank_lines(res)
     return N.collapse_blank_lines(N.collapse_spaces(res))
 
 
@@ -264,6 +271,9 @@ class Pipeline:
         self._form = c.unicode
         # collapse_blank_lines (whitespace group) ends a text with exactly one newline
         self._ends_lines = bool(c.whitespace)
+        # ... and collapse_spaces, the fixer before it, leaves the text as collapse_spaces
+        # would (collapse_blank_lines only removes line breaks between blank lines)
+        self._spaces_settled = bool(c.whitespace) and list(N.PRE)[-2:] == ["collapse_spaces", "collapse_blank_lines"]
 
     # ----------------------------------------------------------------- builders
     @classmethod
@@ -422,7 +432,7 @@ class Pipeline:
         if mode == "delete":
             if spans:
                 raw, spans = self._fixed_point(doc, raw, spans)
-            out = apply_spans(text, spans)
+            out = apply_spans(text, spans, self._spaces_settled)
         else:
             out = text
         lang = doc.declared_lang if any(self._post_lang) else None

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner import ConfigError, Document, Pipeline, PipelineConfig, Span, merge_spans
@@ -477,3 +479,46 @@ def test_later_passes_count_words_as_a_fresh_document(monkeypatch):
         assert out.text == pipe.clean(out.text).text
     assert seen and all(ok for _, ok in seen), seen
     assert any(carried for carried, _ in seen)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab \t\u00a0\u2003|.")), max_size=8), min_size=1, max_size=10),
+       st.data())
+def test_apply_spans_skips_the_space_fixer_only_when_it_would_change_nothing(lines, data):
+    """``apply_spans(..., spaces_settled=True)``, as the pipeline calls it on text its
+    whitespace fixers made: the same output as the full re-tidy, for spans of whole
+    lines (the fixer is skipped) and for any other spans (it runs)."""
+    from cleaner import normalisers as N
+    from cleaner.pipeline import _whole_lines, apply_spans
+
+    text = N.collapse_blank_lines(N.collapse_spaces("\n".join(lines)))
+    assert N.collapse_spaces(text) == text
+    if not text:
+        return
+    n = len(text)
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n" and i + 1 < n]
+    ends = [text.find("\n", a) if text.find("\n", a) != -1 else n for a in starts]
+    spans = []
+    for a, b in zip(starts, ends):
+        if b > a and data.draw(st.booleans()):
+            if data.draw(st.booleans()):
+                spans.append(Span(a, b, "t", "whole line"))
+            else:  # a part of the line: the fixer must run
+                x = data.draw(st.integers(a, b - 1))
+                spans.append(Span(x, data.draw(st.integers(x + 1, b)), "t", "part"))
+    if not spans:
+        return
+    assert apply_spans(text, spans, spaces_settled=True) == apply_spans(text, spans)
+    if all(s.reason == "whole line" for s in spans):
+        assert _whole_lines(text, spans)
+
+
+def test_the_pipeline_knows_when_its_text_is_space_settled():
+    from cleaner.config import PipelineConfig
+
+    assert Pipeline()._spaces_settled
+    off = Pipeline(PipelineConfig.from_dict({"normalisers": {"whitespace": False}}))
+    assert not off._spaces_settled
+    # without the whitespace fixers, removing a line still tidies the spaces it kept
+    text = "Body  text   here.\n. | . | . |\nMore\t\ttext.\n"
+    assert off.clean(text).text == "Body text here.\nMore text.\n"
