@@ -48,7 +48,7 @@ from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_GET_LENGT
     Py_UNICODE_ISLOWER, \
     PyUnicode_FromKindAndData, PyUnicode_READ_CHAR
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport calloc, free, malloc, qsort
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.math cimport copysign, exp
 from libc.string cimport memchr, memcmp, memcpy, strlen
 
@@ -1801,24 +1801,66 @@ cdef int _byte_offsets(str text, long long *st, Py_ssize_t m) except -1:
     return 0
 
 
-def file_hits(list hits, list starts, list owners, tuple sids, str text=None):
+cdef int _byte_offsets_nl(str text, bytes utf8, long long *st, Py_ssize_t m) except -1:
+    # _byte_offsets, given the text's UTF-8 bytes: whole lines are skipped in both at
+    # once, by their line breaks (the k-th "\n" of the text is the k-th 0x0A byte: no
+    # other character's UTF-8 holds that byte), so only a start inside a line costs a
+    # count of its bytes.  The blocks' starts are line starts: one memchr a line.
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), nb = len(utf8), i, cp = 0, e
+    cdef long long bp = 0, target
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef const char *b = utf8
+    cdef const char *q
+    for i in range(m):
+        target = st[i]
+        if target < cp or target > n:
+            raise ValueError("block starts must be sorted offsets into the text")
+        while True:
+            e = _line_end(kind, data, cp, n)
+            if e >= target:
+                break
+            q = <const char *>memchr(b + bp, 10, nb - bp) if bp < nb else NULL
+            if q == NULL:
+                raise ValueError("the bytes are not the text's UTF-8")
+            bp = q - b + 1
+            cp = e + 1
+        if target > cp:
+            if kind == 1:
+                bp += _utf8_len(<uint8_t *>data, cp, target)
+            elif kind == 2:
+                bp += _utf8_len(<uint16_t *>data, cp, target)
+            else:
+                bp += _utf8_len(<uint32_t *>data, cp, target)
+            cp = target
+        st[i] = bp
+    return 0
+
+
+def file_hits(list hits, list starts, list owners, tuple sids, str text=None, bytes utf8=None):
     """``{set id: sorted block indexes}``: each Aho-Corasick hit ``(pattern, start, end)``
     filed under the block holding its start (the last block starting at or before it;
     the first block for a hit before it) for every set id in ``owners[pattern]``; every
     id of ``sids`` gets a list, empty when nothing hit it.  The same as the Python loop
     of ``_TriggerIndex.scan``.  With ``text``, the hits' offsets are of its UTF-8 bytes
     (surrogates written in three, as "surrogatepass" does) and ``starts`` (sorted) are
-    of its code points: the starts are turned into bytes in one walk over the text.
+    of its code points: the starts are turned into bytes in one walk over the text,
+    or, given ``utf8`` (the text's UTF-8, which the hits are offsets into), a walk over
+    its line breaks.
 
     >>> file_hits([(0, 1, 3), (1, 7, 9), (0, 8, 10)], [0, 5], [(0,), (0, 1)], (0, 1, 2))
     {0: [0, 1], 1: [1], 2: []}
     >>> file_hits([(0, 6, 8)], [0, 4], [(0,)], (0,), "\\u00e9t\\u00e9\\nab")  # "ab" is at byte 6
     {0: [1]}
+    >>> file_hits([(0, 6, 8)], [0, 4], [(0,)], (0,), "\\u00e9t\\u00e9\\nab", "\\u00e9t\\u00e9\\nab".encode())
+    {0: [1]}
     """
     cdef Py_ssize_t m = len(starts), nsets = len(sids), npat = len(owners), i, lo, hi, mid, k = 0
-    cdef Py_ssize_t pat, pos, last_pos = -1, sid, maxsid = -1
+    cdef Py_ssize_t pat, pos, last_pos = -1, sid, maxsid = -1, nkeys = 0, cap = 0, j
     cdef long long *st = NULL
     cdef unsigned char *flags = NULL
+    cdef uint64_t *keys = NULL  # sid * m + block, once each: the flags set, in any order
+    cdef uint64_t *grown
     cdef tuple hit, own
     cdef dict out = {}
     cdef list blk
@@ -1831,14 +1873,19 @@ def file_hits(list hits, list starts, list owners, tuple sids, str text=None):
         return {s: [] for s in sids}
     st = <long long *>malloc(m * sizeof(long long))
     flags = <unsigned char *>calloc((maxsid + 1) * m, 1)
-    if not st or not flags:
-        free(st); free(flags)
+    cap = 64
+    keys = <uint64_t *>malloc(cap * sizeof(uint64_t))
+    if not st or not flags or not keys:
+        free(st); free(flags); free(keys)
         raise MemoryError()
     try:
         for i in range(m):
             st[i] = starts[i]
         if text is not None:
-            _byte_offsets(text, st, m)
+            if utf8 is not None:
+                _byte_offsets_nl(text, utf8, st, m)
+            else:
+                _byte_offsets(text, st, m)
         for hit in hits:
             pat = hit[0]
             pos = hit[1]
@@ -1859,17 +1906,39 @@ def file_hits(list hits, list starts, list owners, tuple sids, str text=None):
             for sid in own:
                 if sid < 0 or sid > maxsid:
                     raise ValueError("a pattern's set id is not in sids")
-                flags[sid * m + k] = 1
+                if not flags[sid * m + k]:
+                    flags[sid * m + k] = 1
+                    if nkeys == cap:
+                        cap *= 2
+                        grown = <uint64_t *>realloc(keys, cap * sizeof(uint64_t))
+                        if not grown:
+                            raise MemoryError()
+                        keys = grown
+                    keys[nkeys] = <uint64_t>(sid * m + k)
+                    nkeys += 1
+        # the flags set, by set id then block: sorted keys (a page sets a few hundred of
+        # its sets x blocks flags; reading the whole table cost more than the hits)
+        qsort(keys, nkeys, sizeof(uint64_t), _by_u64)
         for sid in sids:
-            blk = []
-            for i in range(m):
-                if flags[sid * m + i]:
-                    blk.append(i)
-            out[sid] = blk
+            out[sid] = []
+        j = 0
+        while j < nkeys:
+            sid = <Py_ssize_t>(keys[j] // <uint64_t>m)
+            blk = out.get(sid)  # (None: a pattern's set id below the largest, not in sids)
+            while j < nkeys and <Py_ssize_t>(keys[j] // <uint64_t>m) == sid:
+                if blk is not None:
+                    blk.append(<Py_ssize_t>(keys[j] % <uint64_t>m))
+                j += 1
     finally:
         free(st)
         free(flags)
+        free(keys)
     return out
+
+
+cdef int _by_u64(const void *a, const void *b) noexcept nogil:
+    cdef uint64_t x = (<const uint64_t *>a)[0], y = (<const uint64_t *>b)[0]
+    return -1 if x < y else (1 if x > y else 0)
 
 
 # ---------------------------------------------------------------- whitespace fixers

@@ -364,6 +364,52 @@ def test_compiled_hit_filing_is_the_python_loop(text):
         assert blocks == B._candidate_blocks_scan(Document(text, {}), trig)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 60), min_size=1, max_size=12).map(sorted),
+       st.lists(st.tuples(st.integers(0, 3), st.integers(0, 70)), max_size=40),
+       st.lists(st.sets(st.integers(0, 4), max_size=3).map(lambda x: tuple(sorted(x))), min_size=4, max_size=4),
+       st.sets(st.integers(0, 4), min_size=1).map(lambda x: tuple(sorted(x))))
+def test_file_hits_is_the_reference_filing(starts, hits, owners, sids):
+    """Any hits (starts out of order too, as overlapping matches come by their end),
+    patterns owned by several sets or none, set ids missing from ``sids``: each listed
+    set gets the sorted blocks holding a hit's start, once each."""
+    from bisect import bisect_right
+
+    if any(sid not in sids for own in owners for sid in own) and max(x for own in owners for x in own) > max(sids):
+        return  # (a set id above every listed one is refused: tested below)
+    hits = [(p, pos, pos + 1) for p, pos in hits]
+    want: dict[int, set[int]] = {sid: set() for sid in sids}
+    for p, pos, _ in hits:
+        k = max(bisect_right(starts, pos) - 1, 0)
+        for sid in owners[p]:
+            if sid in want:
+                want[sid].add(k)
+    assert FAST.file_hits(hits, starts, owners, sids) == {sid: sorted(b) for sid, b in want.items()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab\n \u00e9\u2014\u4e2d\U0001f600\ud800")), min_size=1, max_size=40),
+       st.data())
+def test_file_hits_finds_byte_offsets_by_line_breaks_as_by_characters(text, data):
+    """Given the text's UTF-8 (surrogates in three bytes), the block starts are turned
+    into byte offsets line by line; the same as counting every character's bytes, for
+    starts at line starts and inside lines."""
+    utf8 = text.encode("utf-8", "surrogatepass")
+    starts = sorted(set(data.draw(st.lists(st.integers(0, len(text) - 1), min_size=1, max_size=8))))
+    hits = [(0, pos, pos + 1) for pos in sorted(data.draw(st.lists(st.integers(0, len(utf8) - 1), max_size=10)))]
+    got = FAST.file_hits(hits, starts, [(0,)], (0,), text, utf8)
+    assert got == FAST.file_hits(hits, starts, [(0,)], (0,), text)
+    # and the starts themselves: a hit at each start's byte offset is filed under it
+    offsets = [len(text[:a].encode("utf-8", "surrogatepass")) for a in starts]
+    got = FAST.file_hits([(0, b, b + 1) for b in offsets], starts, [(0,)], (0,), text, utf8)
+    assert got == {0: sorted(set(range(len(starts))))} or len(set(offsets)) < len(offsets)
+
+
+def test_file_hits_refuses_bytes_that_are_not_the_text():
+    with pytest.raises(ValueError):  # a line break the bytes do not have
+        FAST.file_hits([(0, 0, 1)], [0, 3], [(0,)], (0,), "\u00e9\nab", b"xxxx")
+
+
 def test_file_hits_refuses_indexes_out_of_range():
     with pytest.raises(ValueError):  # byte offsets: the block starts must be in order
         FAST.file_hits([(0, 0, 1)], [3, 1], [(0,)], (0,), "\u00e9abc")

@@ -555,13 +555,14 @@ class _TriggerIndex:
         if not starts:
             return out
         low = doc.lower
-        hits = ac.find_matches_as_indexes(low.encode("utf-8", "surrogatepass"), overlapping=True)
+        utf8 = low.encode("utf-8", "surrogatepass")
+        hits = ac.find_matches_as_indexes(utf8, overlapping=True)
         if not hits:
             return out
         ascii_ = low.isascii()  # (then the hits' byte offsets are code-point offsets)
         f = fast()
         if f is not None:  # the loop below, compiled (cleaner._fast.file_hits)
-            return f.file_hits(hits, starts, owners, sids, None if ascii_ else low)
+            return f.file_hits(hits, starts, owners, sids, None if ascii_ else low, None if ascii_ else utf8)
         if not ascii_:  # the blocks' starts as offsets into the UTF-8 bytes
             at, acc, prev = [], 0, 0
             for a in starts:
