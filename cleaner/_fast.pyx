@@ -2190,9 +2190,14 @@ cdef extern from *:
         if (x < 0) { PyErr_Clear(); return -1; }
         return x;
     }
+    /* the object in the slot at ``off`` of ``o`` (borrowed), or NULL when it is empty */
+    static PyObject *cleaner_slot_get(PyObject *o, Py_ssize_t off) {
+        return *(PyObject **)((char *)o + off);
+    }
     """
     Py_ssize_t cleaner_slot_offset(object descr)
     Py_ssize_t cleaner_slot_ssize(object o, Py_ssize_t off)
+    PyObject *cleaner_slot_get(object o, Py_ssize_t off)
 
 
 # The span type _span_descriptors looked at last, its answer, and where its ``start``
@@ -2201,6 +2206,38 @@ cdef extern from *:
 cdef object _held_type = None
 cdef list _held = None
 cdef Py_ssize_t _off_start = -1, _off_end = -1
+cdef Py_ssize_t _off_detector = -1, _off_reason = -1
+
+
+cdef inline object _detector_of(s):
+    # s.detector, from its slot when s is of the held type (an empty slot, or another
+    # type: the attribute, with its error)
+    cdef PyObject *v
+    if _off_detector >= 0 and type(s) is _held_type:
+        v = cleaner_slot_get(s, _off_detector)
+        if v != NULL:
+            return <object>v
+    return s.detector
+
+
+cdef inline object _end_of(s):
+    # s.end (the object itself), as _detector_of reads s.detector
+    cdef PyObject *v
+    if _off_end >= 0 and type(s) is _held_type:
+        v = cleaner_slot_get(s, _off_end)
+        if v != NULL:
+            return <object>v
+    return s.end
+
+
+cdef inline object _reason_of(s):
+    # s.reason, as _detector_of reads s.detector
+    cdef PyObject *v
+    if _off_reason >= 0 and type(s) is _held_type:
+        v = cleaner_slot_get(s, _off_reason)
+        if v != NULL:
+            return <object>v
+    return s.reason
 
 
 cdef bint _offsets(s, Py_ssize_t *start, Py_ssize_t *end) except -1:
@@ -2322,19 +2359,24 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
             m += 1
         if m == 0:
             return out
-        qsort(keys, m, sizeof(_SpanKey), _by_start_longest)
+        # (the pipeline hands them over sorted by start, most often with no two alike:
+        # then already in this order)
+        for i in range(1, m):
+            if _by_start_longest(&keys[i - 1], &keys[i]) > 0:
+                qsort(keys, m, sizeof(_SpanKey), _by_start_longest)
+                break
         cur = clean[keys[0].idx]
         cur_end = -keys[0].neg_end
-        cur_end_obj = cur.end
+        cur_end_obj = _end_of(cur)
         for i in range(1, m):
             s = clean[keys[i].idx]
             if keys[i].start <= cur_end:
                 if dets is None:
-                    dets, reasons, seen = [cur.detector], [cur.reason], None
-                d = s.detector
+                    dets, reasons, seen = [_detector_of(cur)], [_reason_of(cur)], None
+                d = _detector_of(s)
                 if d not in dets:
                     dets.append(d)
-                r = s.reason
+                r = _reason_of(s)
                 if seen is not None:
                     if r not in seen:
                         seen.add(r)
@@ -2345,11 +2387,11 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
                         seen = set(reasons)
                 if -keys[i].neg_end > cur_end:
                     cur_end = -keys[i].neg_end
-                    cur_end_obj = s.end
+                    cur_end_obj = _end_of(s)
             else:
                 out.append(cur if dets is None else
                            _make_span(span_type, held, cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
-                cur, cur_end, cur_end_obj, dets = s, -keys[i].neg_end, s.end, None
+                cur, cur_end, cur_end_obj, dets = s, -keys[i].neg_end, _end_of(s), None
         out.append(cur if dets is None else
                    _make_span(span_type, held, cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
         return out
@@ -2532,7 +2574,7 @@ cdef list _span_descriptors(span_type):
     # with exactly those ``__slots__`` and no ``__post_init__`` (its instances can then
     # be made by cleaner_new_span), else None.  Asked once a type in a row (the
     # pipeline's Span, every call).
-    global _held_type, _held, _off_start, _off_end
+    global _held_type, _held, _off_start, _off_end, _off_detector, _off_reason
     if span_type is _held_type:
         return _held
     d = getattr(span_type, "__dict__", {})
@@ -2543,12 +2585,14 @@ cdef list _span_descriptors(span_type):
             or getattr(span_type, "__dataclass_params__", None) is None or not span_type.__dataclass_params__.frozen):
         held = [d[f] for f in _SPAN_FIELDS]
     _held_type, _held = span_type, held
-    _off_start = _off_end = -1
+    _off_start = _off_end = _off_detector = _off_reason = -1
     if held is not None:
         _off_start = cleaner_slot_offset(held[0])
         _off_end = cleaner_slot_offset(held[1])
         if _off_start < 0 or _off_end < 0:
             _off_start = _off_end = -1
+        _off_detector = cleaner_slot_offset(held[2])
+        _off_reason = cleaner_slot_offset(held[3])
     return held
 
 

@@ -902,6 +902,31 @@ def test_compiled_merge_spans_is_the_python_loop(case):
     assert [id(s) for s in got if any(s is t for t in spans)] == [id(s) for s in ref if any(s is t for t in spans)]
 
 
+@given(spans_over())
+@settings(max_examples=300, deadline=None)
+def test_compiled_merge_spans_of_sorted_or_mixed_spans_is_the_python_loop(case):
+    """Spans already in the pipeline's order (the sort is skipped when they are in
+    merge order), and spans of other types among them (read through attributes)."""
+    from collections import namedtuple
+
+    class Sub(Span):  # a subclass: its fields are not read from Span's slots
+        pass
+
+    T = namedtuple("T", "start end detector reason")
+    text, spans = case
+    ordered = sorted(spans, key=lambda x: (x.start, x.end))
+    mixed = [T(*x.as_list()) if k % 3 == 1 else x for k, x in enumerate(ordered)]
+    for some in (ordered, mixed, sorted(spans, key=lambda x: (x.start, -x.end))):
+        got = P.merge_spans(some, len(text))
+        with python_paths():
+            ref = P.merge_spans(some, len(text))
+        assert got == ref
+    sub = [Sub(x.start, x.end, x.detector, "own") for x in ordered]
+    got = P.merge_spans(sub + ordered, len(text))
+    with python_paths():
+        assert got == P.merge_spans(sub + ordered, len(text))
+
+
 @given(spans_over(lo=0, extra=0))
 @settings(max_examples=400, deadline=None)
 def test_compiled_kept_pieces_and_whole_lines_are_the_python_loops(case):
