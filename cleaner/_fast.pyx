@@ -302,6 +302,27 @@ cdef void _count(char_t *s, Py_ssize_t a, Py_ssize_t b, StopTable stop, long lon
     out[4] = nc
 
 
+cdef list _count_arrays(Py_ssize_t m, long long **p):
+    # block_counts' nine results: array('q') of m items each, their data into p[0] to p[8]
+    cdef carray tmpl = array("q")
+    cdef list outs = [clone(tmpl, m, False) for _ in range(9)]
+    cdef carray arr
+    cdef Py_ssize_t j
+    for j in range(9):
+        arr = outs[j]
+        p[j] = arr.data.as_longlongs
+    return outs
+
+
+cdef inline void _put_edges(long long **p, Py_ssize_t k, int kind, void *data, Py_ssize_t a,
+                            Py_ssize_t b) noexcept nogil:
+    # block k's first and last three code points (of the text's data), into p[5] to p[8]
+    p[5][k] = _read(kind, data, a)
+    p[6][k] = _read(kind, data, b - 1)
+    p[7][k] = _read(kind, data, b - 2 if b >= 2 else 0)
+    p[8][k] = _read(kind, data, b - 3 if b >= 3 else 0)
+
+
 def block_counts(str text, list starts, list ends, StopTable stop):
     """Per block ``[starts[k], ends[k])`` of ``text``: whitespace-separated words (as
     ``str.split`` cuts them; NUL counts as a space), the words found in ``stop``, ASCII
@@ -317,17 +338,12 @@ def block_counts(str text, list starts, list ends, StopTable stop):
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
-    cdef carray tmpl = array("q")
-    cdef list outs = [clone(tmpl, m, False) for _ in range(9)]
     cdef long long *p[9]
     cdef long long buf[5]
     cdef Py_ssize_t k, j, a, b
-    cdef carray arr
     if len(ends) != m:
         raise ValueError("starts and ends differ in length")
-    for j in range(9):
-        arr = outs[j]
-        p[j] = arr.data.as_longlongs
+    cdef list outs = _count_arrays(m, p)
     for k in range(m):
         a = starts[k]
         b = ends[k]
@@ -341,10 +357,7 @@ def block_counts(str text, list starts, list ends, StopTable stop):
             _count(<uint32_t *>data, a, b, stop, buf)
         for j in range(5):
             p[j][k] = buf[j]
-        p[5][k] = _read(kind, data, a)
-        p[6][k] = _read(kind, data, b - 1)
-        p[7][k] = _read(kind, data, b - 2 if b >= 2 else 0)
-        p[8][k] = _read(kind, data, b - 3 if b >= 3 else 0)
+        _put_edges(p, k, kind, data, a, b)
     return tuple(outs)
 
 
@@ -372,8 +385,6 @@ def carried_counts(str text, list starts, list ends, list first, list last, kept
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
-    cdef carray tmpl = array("q")
-    cdef list outs = [clone(tmpl, m, False) for _ in range(9)]
     cdef long long *p[9]
     cdef long long *src[5]
     cdef long long acc[5]
@@ -393,9 +404,7 @@ def carried_counts(str text, list starts, list ends, list first, list last, kept
             raise ValueError("line counts differ in length")
     if kept is not None:
         kl = <list?>kept
-    for j in range(9):
-        arr = outs[j]
-        p[j] = arr.data.as_longlongs
+    cdef list outs = _count_arrays(m, p)
     nl = len(kl) if kl is not None else nsrc
     for k in range(m):
         a = starts[k]
@@ -419,10 +428,7 @@ def carried_counts(str text, list starts, list ends, list first, list last, kept
                 acc[j] += src[j][r]
         for j in range(5):
             p[j][k] = acc[j]
-        p[5][k] = _read(kind, data, a)
-        p[6][k] = _read(kind, data, b - 1)
-        p[7][k] = _read(kind, data, b - 2 if b >= 2 else 0)
-        p[8][k] = _read(kind, data, b - 3 if b >= 3 else 0)
+        _put_edges(p, k, kind, data, a, b)
     return tuple(outs)
 
 
@@ -1780,6 +1786,15 @@ cdef long long _utf8_len(char_t *s, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
     return total
 
 
+cdef inline long long _utf8_len_kind(int kind, void *data, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    # _utf8_len of a str's data of width ``kind``
+    if kind == 1:
+        return _utf8_len(<uint8_t *>data, a, b)
+    if kind == 2:
+        return _utf8_len(<uint16_t *>data, a, b)
+    return _utf8_len(<uint32_t *>data, a, b)
+
+
 cdef int _byte_offsets(str text, long long *st, Py_ssize_t m) except -1:
     # st[:m] (sorted code-point offsets into text) as offsets into its UTF-8 bytes
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, pos = 0
@@ -1790,12 +1805,7 @@ cdef int _byte_offsets(str text, long long *st, Py_ssize_t m) except -1:
         target = st[i]
         if target < pos or target > n:
             raise ValueError("block starts must be sorted offsets into the text")
-        if kind == 1:
-            nbytes += _utf8_len(<uint8_t *>data, pos, target)
-        elif kind == 2:
-            nbytes += _utf8_len(<uint16_t *>data, pos, target)
-        else:
-            nbytes += _utf8_len(<uint32_t *>data, pos, target)
+        nbytes += _utf8_len_kind(kind, data, pos, target)
         pos = target
         st[i] = nbytes
     return 0
@@ -1826,12 +1836,7 @@ cdef int _byte_offsets_nl(str text, bytes utf8, long long *st, Py_ssize_t m) exc
             bp = q - b + 1
             cp = e + 1
         if target > cp:
-            if kind == 1:
-                bp += _utf8_len(<uint8_t *>data, cp, target)
-            elif kind == 2:
-                bp += _utf8_len(<uint16_t *>data, cp, target)
-            else:
-                bp += _utf8_len(<uint32_t *>data, cp, target)
+            bp += _utf8_len_kind(kind, data, cp, target)
             cp = target
         st[i] = bp
     return 0
@@ -2209,35 +2214,15 @@ cdef Py_ssize_t _off_start = -1, _off_end = -1
 cdef Py_ssize_t _off_detector = -1, _off_reason = -1
 
 
-cdef inline object _detector_of(s):
-    # s.detector, from its slot when s is of the held type (an empty slot, or another
-    # type: the attribute, with its error)
+cdef inline object _span_field(s, Py_ssize_t off, str name):
+    # getattr(s, name), from the slot at ``off`` when s is of the held type and the slot
+    # is set (another type, or an empty slot: the attribute, with its error)
     cdef PyObject *v
-    if _off_detector >= 0 and type(s) is _held_type:
-        v = cleaner_slot_get(s, _off_detector)
+    if off >= 0 and type(s) is _held_type:
+        v = cleaner_slot_get(s, off)
         if v != NULL:
             return <object>v
-    return s.detector
-
-
-cdef inline object _end_of(s):
-    # s.end (the object itself), as _detector_of reads s.detector
-    cdef PyObject *v
-    if _off_end >= 0 and type(s) is _held_type:
-        v = cleaner_slot_get(s, _off_end)
-        if v != NULL:
-            return <object>v
-    return s.end
-
-
-cdef inline object _reason_of(s):
-    # s.reason, as _detector_of reads s.detector
-    cdef PyObject *v
-    if _off_reason >= 0 and type(s) is _held_type:
-        v = cleaner_slot_get(s, _off_reason)
-        if v != NULL:
-            return <object>v
-    return s.reason
+    return getattr(s, name)
 
 
 cdef bint _offsets(s, Py_ssize_t *start, Py_ssize_t *end) except -1:
@@ -2367,16 +2352,17 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
                 break
         cur = clean[keys[0].idx]
         cur_end = -keys[0].neg_end
-        cur_end_obj = _end_of(cur)
+        cur_end_obj = _span_field(cur, _off_end, "end")
         for i in range(1, m):
             s = clean[keys[i].idx]
             if keys[i].start <= cur_end:
                 if dets is None:
-                    dets, reasons, seen = [_detector_of(cur)], [_reason_of(cur)], None
-                d = _detector_of(s)
+                    dets = [_span_field(cur, _off_detector, "detector")]
+                    reasons, seen = [_span_field(cur, _off_reason, "reason")], None
+                d = _span_field(s, _off_detector, "detector")
                 if d not in dets:
                     dets.append(d)
-                r = _reason_of(s)
+                r = _span_field(s, _off_reason, "reason")
                 if seen is not None:
                     if r not in seen:
                         seen.add(r)
@@ -2387,11 +2373,11 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
                         seen = set(reasons)
                 if -keys[i].neg_end > cur_end:
                     cur_end = -keys[i].neg_end
-                    cur_end_obj = _end_of(s)
+                    cur_end_obj = _span_field(s, _off_end, "end")
             else:
                 out.append(cur if dets is None else
                            _make_span(span_type, held, cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
-                cur, cur_end, cur_end_obj, dets = s, -keys[i].neg_end, _end_of(s), None
+                cur, cur_end, cur_end_obj, dets = s, -keys[i].neg_end, _span_field(s, _off_end, "end"), None
         out.append(cur if dets is None else
                    _make_span(span_type, held, cur.start, cur_end_obj, "+".join(dets), "; ".join(reasons)))
         return out
