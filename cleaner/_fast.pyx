@@ -2155,6 +2155,55 @@ def block_list(str text, block_type):
     return out
 
 
+def shifted_blocks(list blocks, list pieces, block_type):
+    """The blocks of the text that ``pieces`` of a first text make (``"".join(text[a:b]
+    for a, b in pieces)``), from the first text's ``blocks``, when the pieces are whole
+    lines of it (sorted, disjoint): each block that starts inside a piece, moved to its
+    place in the joined text, with the same line (the same ``str``).  Returns ``(blocks,
+    indexes of the kept blocks among the first ones)``, or None when a block crosses a
+    piece's end (the pieces are not whole lines: the caller reads the joined text).
+
+    >>> from collections import namedtuple
+    >>> B = namedtuple("B", "start end text")
+    >>> first = block_list("ab\\n| |\\ncd\\n\\nef", B)
+    >>> shifted_blocks(first, [(0, 3), (7, 13)], B) == (block_list("ab\\ncd\\n\\nef", B), [0, 2, 3])
+    True
+    >>> shifted_blocks(first, [(0, 1)], B) is None
+    True
+    """
+    cdef Py_ssize_t m = len(blocks), i = 0, a, b, acc = 0, bs, be, prev_end = 0
+    cdef list out = []
+    cdef list kept = []
+    cdef tuple blk
+    new = tuple.__new__
+    cdef bint direct = (type(block_type) is type and issubclass(block_type, tuple)
+                        and (<object>block_type).__itemsize__ == tuple.__itemsize__
+                        and (<object>block_type).__basicsize__ == tuple.__basicsize__)
+    for piece in pieces:
+        a, b = piece
+        if a < prev_end or b < a:
+            return None  # not sorted and disjoint
+        prev_end = b
+        while i < m and <Py_ssize_t>_block(blocks[i])[0] < a:
+            i += 1
+        while i < m:
+            blk = _block(blocks[i])
+            bs = blk[0]
+            if bs >= b:
+                break
+            be = blk[1]
+            if be > b:
+                return None  # a line cut by the piece's end
+            if direct:
+                out.append(cleaner_new_block(block_type, bs - a + acc, be - a + acc, blk[2]))
+            else:
+                out.append(new(block_type, (bs - a + acc, be - a + acc, blk[2])))
+            kept.append(i)
+            i += 1
+        acc += b - a
+    return out, kept
+
+
 # ---------------------------------------------------------------- pipeline spans
 cdef struct _SpanKey:  # merge_spans' sort key (start, -end), and the place in the input
     Py_ssize_t start

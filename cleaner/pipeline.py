@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from . import normalisers as N
 from .config import PipelineConfig
 from ._compiled import fast
-from .document import Document, Edit, Result, Span
+from .document import Block, Document, Edit, Result, Span
 from .normalisers.unicode import is_normalized
 from .detectors.base import carry_candidates
 from .registry import create
@@ -380,10 +380,22 @@ class Pipeline:
                 if doc.lang_sample() == first_sample:  # (kept by doc, should it need its own)
                     doc._lang = lang
             if whole:
-                carry_candidates(first, pieces, doc)
-                kept_from = _kept_blocks(first.block_starts(), pieces)
-                if len(kept_from) == len(doc.blocks):
+                # The kept lines are whole lines of the first text: its blocks that
+                # start in the pieces, moved (their lines are the same strings), and
+                # their indexes there (cleaner._fast.shifted_blocks); without the
+                # compiled module the kept text is read and the indexes looked up.
+                f = fast()
+                got = f.shifted_blocks(first.blocks, pieces, Block) if f is not None else None
+                kept_from: list[int] | None
+                if got is not None:
+                    doc._blocks, kept_from = got
+                else:
+                    kept_from = _kept_blocks(first.block_starts(), pieces)
+                    if len(kept_from) != len(doc.blocks):
+                        kept_from = None
+                if kept_from is not None:
                     doc._kept_from = (text, kept_from)
+                carry_candidates(first, pieces, doc)
                 if judged and first._lower is not None:
                     # whole lines of the first text: their lowercase is the same pieces of
                     # its lowercase (a line lowers alike alone and in any text, see

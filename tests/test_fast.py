@@ -995,6 +995,45 @@ def test_span_loops_hand_odd_offsets_back_to_python():
     assert P.kept_pieces(text, [Span(3, 5, "a", "x")]) == [(0, 3)]
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab \t|\u3000\u00e9")), max_size=6), min_size=1, max_size=12),
+       st.data())
+def test_shifted_blocks_are_the_blocks_of_the_kept_text(lines, data):
+    """The pipeline's later passes take the kept text's blocks from the first text's
+    (``shifted_blocks``) when every span covers whole lines: the same blocks, in value
+    and type, as reading the kept text, and the kept blocks' indexes."""
+    text = "\n".join(lines) + data.draw(st.sampled_from(["", "\n"]))
+    first = D._block_list(text)
+    n = len(text)
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n" and i + 1 <= n]
+    spans = []
+    for a in starts:
+        b = text.find("\n", a)
+        b = n if b == -1 else b
+        if b > a and data.draw(st.booleans()):
+            spans.append(Span(a, b, "t", "line"))
+    if not spans:
+        return
+    spans = P.merge_spans(spans, n)
+    assert P._whole_lines(text, spans)
+    pieces = P.kept_pieces(text, spans)
+    kept = "".join(text[a:b] for a, b in pieces)
+    got = FAST.shifted_blocks(first, pieces, D.Block)
+    assert got is not None
+    blocks, idx = got
+    want = D._block_list(kept)
+    assert blocks == want and all(type(b) is D.Block for b in blocks)
+    assert idx == P._kept_blocks([b.start for b in first], pieces)
+    assert [first[i].text for i in idx] == [b.text for b in blocks]
+
+
+def test_shifted_blocks_refuse_pieces_that_cut_a_line():
+    first = D._block_list("abc\ndef\n")
+    assert FAST.shifted_blocks(first, [(0, 2)], D.Block) is None  # "abc" cut after "ab"
+    assert FAST.shifted_blocks(first, [(4, 8), (0, 4)], D.Block) is None  # out of order
+    assert FAST.shifted_blocks(first, [(0, 4)], D.Block) == ([D.Block(0, 3, "abc")], [0])
+
+
 def test_block_list_makes_any_tuple_type_as_tuple_new_would():
     from collections import namedtuple
 
