@@ -14,8 +14,10 @@ from setuptools.command.build_ext import build_ext
 EXT = Extension(
     "cleaner._fast",
     ["cleaner/_fast.pyx"],
-    # no fused multiply-add contraction: plain IEEE arithmetic, as numpy's
-    extra_compile_args=["-O2", "-ffp-contract=off"],
+    # no fused multiply-add contraction: plain IEEE arithmetic, as numpy's.  -O3 (over
+    # -O2): the scoring loops vectorised, 1.5% fewer instructions on 150 dev pages with
+    # the same output; 1.02x in alternating timed runs, within the noise.
+    extra_compile_args=["-O3", "-ffp-contract=off"],
 )
 
 
