@@ -352,9 +352,10 @@ class Pipeline:
         reused when the kept text's language sample is the same string, which the
         language depends on alone).  While every span covers whole lines, the trigger
         hits of the first pass are carried over (``carry_candidates``) rather than
-        scanned again, and each kept block is told its index among the first text's
-        blocks (``Document._kept_from``), through which page_furniture sums its first
-        pass's per-line word counts."""
+        scanned again, the kept text's blocks are the first text's, moved
+        (``cleaner._fast.shifted_blocks``), and each is told its index among them
+        (``Document._kept_from``), through which page_furniture sums its first pass's
+        per-line word counts."""
         text, meta, memo, lang = first.text, first.meta, first.memo, first._lang
         raw = list(raw)
         first_sample: str | None = None
