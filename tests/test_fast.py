@@ -1460,6 +1460,24 @@ def test_compiled_span_sort_is_pythons_stable_sort(rows):
     assert got is not spans
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=12), max_size=40))
+def test_compiled_span_sort_of_sorted_runs_is_pythons_stable_sort(groups):
+    """As the pipeline hands them over: each detector's spans in order, one list after
+    another (runs merged pairwise; past 32 runs, the general sort)."""
+    from operator import attrgetter
+
+    from cleaner.document import Span
+
+    spans = []
+    for g, rows in enumerate(groups):
+        run = [Span(a, b, f"d{g}", f"r{k}") for k, (a, b) in enumerate(rows)]
+        spans.extend(sorted(run, key=attrgetter("start", "end")))
+    got = FAST.sort_spans(spans)
+    want = sorted(spans, key=attrgetter("start", "end"))
+    assert [id(s) for s in got] == [id(s) for s in want]
+
+
 def test_compiled_span_sort_hands_odd_offsets_back():
     from collections import namedtuple
 
