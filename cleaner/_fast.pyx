@@ -2114,6 +2114,14 @@ cdef extern from *:
     object cleaner_new_block(object type, Py_ssize_t a, Py_ssize_t b, object s)
 
 
+cdef bint _plain_tuple_type(block_type):
+    # a plain subclass of tuple (a namedtuple: no other field), whose instances
+    # cleaner_new_block makes directly, as tuple.__new__ would
+    return (type(block_type) is type and issubclass(block_type, tuple)
+            and (<object>block_type).__itemsize__ == tuple.__itemsize__
+            and (<object>block_type).__basicsize__ == tuple.__basicsize__)
+
+
 def block_list(str text, block_type):
     """``Document``'s blocks: ``block_type((start, end, line))`` (made with
     ``tuple.__new__``) for every line of ``text`` that is not empty and not made only of
@@ -2132,10 +2140,7 @@ def block_list(str text, block_type):
     cdef bint keep
     cdef list out = []
     new = tuple.__new__
-    # a plain subclass of tuple (a namedtuple): made directly, as tuple.__new__ would
-    cdef bint direct = (type(block_type) is type and issubclass(block_type, tuple)
-                        and (<object>block_type).__itemsize__ == tuple.__itemsize__
-                        and (<object>block_type).__basicsize__ == tuple.__basicsize__)
+    cdef bint direct = _plain_tuple_type(block_type)
     while a <= n:
         b = _line_end(kind, data, a, n)
         if b > a:
@@ -2176,9 +2181,7 @@ def shifted_blocks(list blocks, list pieces, block_type):
     cdef list kept = []
     cdef tuple blk
     new = tuple.__new__
-    cdef bint direct = (type(block_type) is type and issubclass(block_type, tuple)
-                        and (<object>block_type).__itemsize__ == tuple.__itemsize__
-                        and (<object>block_type).__basicsize__ == tuple.__basicsize__)
+    cdef bint direct = _plain_tuple_type(block_type)
     for piece in pieces:
         a, b = piece
         if a < prev_end or b < a:
@@ -2308,19 +2311,23 @@ cdef int _by_start_end(const void *a, const void *b) noexcept nogil:
     return -1 if x.idx < y.idx else (1 if x.idx > y.idx else 0)
 
 
-cdef int _sort_runs(_SpanKey *keys, Py_ssize_t n) except -1:
-    # keys sorted by _by_start_end (a total order: the input place breaks ties).  The
-    # pipeline hands over each detector's spans in order, one list after another: the
-    # runs already in order are merged pairwise, O(n log runs); more than 32 runs, qsort.
+ctypedef int (*_key_order)(const void *, const void *) noexcept nogil
+
+
+cdef int _sort_runs(_SpanKey *keys, Py_ssize_t n, _key_order cmp) except -1:
+    # keys sorted by ``cmp`` (a total order: the input place breaks ties).  The pipeline
+    # hands over each detector's spans in order, one list after another (and merges
+    # spans it has just sorted): the runs already in order are merged pairwise,
+    # O(n log runs), none when there is one; more than 32 runs, qsort.
     cdef Py_ssize_t runs[34]
     cdef Py_ssize_t merged[34]
     cdef Py_ssize_t nr = 1, i, k, lo, mid, hi, x, y, o, nm
     cdef _SpanKey *tmp
     runs[0] = 0
     for i in range(1, n):
-        if _by_start_end(&keys[i - 1], &keys[i]) > 0:
+        if cmp(&keys[i - 1], &keys[i]) > 0:
             if nr == 32:
-                qsort(keys, n, sizeof(_SpanKey), _by_start_end)
+                qsort(keys, n, sizeof(_SpanKey), cmp)
                 return 0
             runs[nr] = i
             nr += 1
@@ -2340,7 +2347,7 @@ cdef int _sort_runs(_SpanKey *keys, Py_ssize_t n) except -1:
                 hi = runs[k + 2] if k + 1 < nr else mid
                 x, y, o = lo, mid, lo
                 while x < mid and y < hi:
-                    if _by_start_end(&keys[x], &keys[y]) <= 0:
+                    if cmp(&keys[x], &keys[y]) <= 0:
                         tmp[o] = keys[x]
                         x += 1
                     else:
@@ -2393,7 +2400,7 @@ def sort_spans(list spans):
             keys[i].start = start
             keys[i].neg_end = end
             keys[i].idx = i
-        _sort_runs(keys, n)
+        _sort_runs(keys, n, _by_start_end)
         out = [None] * n
         for i in range(n):
             out[i] = spans[keys[i].idx]
@@ -2454,11 +2461,8 @@ def merge_spans(list spans, Py_ssize_t length, span_type):
         if m == 0:
             return out
         # (the pipeline hands them over sorted by start, most often with no two alike:
-        # then already in this order)
-        for i in range(1, m):
-            if _by_start_longest(&keys[i - 1], &keys[i]) > 0:
-                qsort(keys, m, sizeof(_SpanKey), _by_start_longest)
-                break
+        # then already in this order, one run)
+        _sort_runs(keys, m, _by_start_longest)
         cur = clean[keys[0].idx]
         cur_end = -keys[0].neg_end
         cur_end_obj = _span_field(cur, _off_end, "end")
