@@ -531,8 +531,8 @@ def render(series: dict[str, Series], args: argparse.Namespace, mb: float, docs:
                      "(wall clock, median of 3), the ceiling for any 2-worker ratio above.")
     if slow:
         lines.append(f"- Pipelines slower than {args.slow_mbps} MB/CPU-s on a 5 MB probe ({', '.join(sorted(slow))}) "
-                     f"were timed on the first {args.slow_size} of the dump (MB/CPU-s is a rate; the whole dump "
-                     "would take hours). Their peak RSS is for that prefix.")
+                     f"were timed on the first {args.slow_size} of the dump (MB/CPU-s is a rate; a prefix keeps "
+                     "a round within minutes). Their peak RSS is for that prefix.")
     lines.append(f"- Peak RSS and PSS are sums over the process tree, RSS sampled every {RSS_EVERY * 1000:.0f} ms "
                  f"and PSS every {PSS_EVERY:g} s (reading PSS costs the kernel ~5 ms of CPU per process; "
                  "sampled every 50 ms it took a quarter of a core from the run measured). With 2 workers the "
