@@ -1550,6 +1550,34 @@ def test_nfc_bitmap_marks_only_code_points_nfc_leaves_alone():
             assert is_normalized(form, t) == unicodedata.is_normalized(form, t), (form, t)
 
 
+def test_nfc_bitmap_copy_is_the_computation(tmp_path, monkeypatch):
+    """The package's copy of the bitmap (read at start instead of computed) is the
+    computation's for this Unicode version, byte for byte; without a copy, or with a
+    truncated one, the bitmap is computed."""
+    import sys
+    import unicodedata
+
+    from cleaner.normalisers import unicode as U
+
+    computed = U.compute_nfc_stable_bits()
+    path = U._BITMAP.format(unicodedata.unidata_version)
+    if sys.version_info[:2] == (3, 11):  # the interpreter the copy was written for (Unicode 14.0.0)
+        with open(path, "rb") as f:
+            assert f.read() == computed
+    U.nfc_stable_bits.cache_clear()
+    try:
+        assert U.nfc_stable_bits() == computed
+        monkeypatch.setattr(U, "_BITMAP", str(tmp_path / "missing_{}.bin"))
+        U.nfc_stable_bits.cache_clear()
+        assert U.nfc_stable_bits() == computed
+        (tmp_path / f"short_{unicodedata.unidata_version}.bin").write_bytes(computed[:100])
+        monkeypatch.setattr(U, "_BITMAP", str(tmp_path / "short_{}.bin"))
+        U.nfc_stable_bits.cache_clear()
+        assert U.nfc_stable_bits() == computed
+    finally:
+        U.nfc_stable_bits.cache_clear()
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs",)), max_size=30))
 def test_nfc_shortcut_is_unicodedata(text):

@@ -1,6 +1,7 @@
 """Unicode normalisation."""
 from __future__ import annotations
 
+import os
 import unicodedata
 from functools import lru_cache
 
@@ -11,13 +12,32 @@ from ..document import Edit
 
 _TOKEN = regex.compile(r"\S+")
 
+#: the bitmap of :func:`compute_nfc_stable_bits` as package data, one file per Unicode
+#: version (``nfc_stable_<unidata_version>.bin``, 8,192 bytes); written by
+#: ``scripts/build_nfc_bitmap.py``
+_BITMAP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "nfc_stable_{}.bin")
+
+
 @lru_cache(maxsize=1)
 def nfc_stable_bits() -> bytes:
+    """:func:`compute_nfc_stable_bits`, read from the package's copy for this
+    interpreter's Unicode version when there is one (computing it is ~0.07 s of every
+    process's start, a tenth of ``clean``'s), else computed.  ``tests/test_fast.py``
+    checks the copy against the computation."""
+    try:
+        with open(_BITMAP.format(unicodedata.unidata_version), "rb") as f:
+            data = f.read()
+    except OSError:
+        data = b""
+    return data if len(data) == 8192 else compute_nfc_stable_bits()
+
+
+def compute_nfc_stable_bits() -> bytes:
     """A bitmap of the Basic Multilingual Plane (bit ``c & 7`` of byte ``c >> 3``): the
     code points that stay as they are under NFC, whatever surrounds them.  A text made
     only of them is in NFC (the quick check of UAX #15 answers YES for it).  Built from
-    this interpreter's own ``unicodedata`` (~0.05 s, once), so it follows its Unicode
-    version.  A code point is left out when it
+    this interpreter's own ``unicodedata``, so it follows its Unicode version.  A code
+    point is left out when it
 
     - has a canonical combining class (a mark, which reordering may move);
     - changes alone under NFC (a singleton such as U+2126 OHM SIGN, a composition
