@@ -325,3 +325,79 @@ def test_link_farm_patterns_hold_their_prefilters_triggers():
                           ("site_ref", det._url_triggers)):
         for pat in ps.get(section):
             assert covering_triggers(pat, trig), f"link_farm[{section}] {pat!r}: a match can hold no trigger"
+
+
+# ------------------------------------------------- keyword detectors' kept verdicts
+class _NoMemo(dict):
+    """A verdict memo that keeps nothing: every line is judged afresh."""
+
+    def __setitem__(self, key, value):
+        pass
+
+
+# Lines that each keyword detector removes (whole, or a tail of), and lines it keeps,
+# some holding its triggers ("share", "about", "cookies", "rights", "published").
+_MEMO_LINES = [
+    "Share", "Print", "About us", "Contact us", "Share this", "Email this",
+    "Name (required)", "Posted by: admin", "Follow us on Twitter", "Back to top",
+    "© 2024 Example Media. All rights reserved.",
+    "Copyright 2023 The Daily Planet Ltd. All rights reserved. This material may not be published.",
+    "We use cookies to give you the best experience. By using this site you agree to our use of cookies.",
+    "The minister spoke on Tuesday. © 2024 Reuters. All rights reserved.",
+    "Share your thoughts about the plan with your neighbours before the meeting on Friday.",
+    "The court ruled that the rights of tenants had not been respected by the landlord.",
+    "She published her first novel about the war in 1951, to wide acclaim.",
+    "Our grandmother's recipe for cookies uses brown butter and a pinch of salt.",
+    "Rain is expected over the weekend in the north of the country.",
+    "Subscribe to our free newsletter for the latest stories.",
+    "Powered by WordPress",
+    "Sign up for the daily newsletter and follow us on Twitter.",
+    "x" * 300 + " all rights reserved",  # a long line: judged every time, never kept
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_MEMO_LINES), min_size=1, max_size=12), min_size=1, max_size=6))
+def test_kept_verdicts_give_the_spans_of_a_fresh_judgement(pages):
+    """A keyword detector keeps its verdicts on short lines across documents; the spans
+    are those of a detector that judges every line afresh, whatever the order of the
+    documents and wherever a line falls in them."""
+    for name in ("copyright", "publisher_footer", "gdpr_notice"):
+        kept, fresh = create(name), create(name)
+        fresh._verdicts = _NoMemo()
+        for lines in pages:
+            text = "\n".join(lines) + "\n"
+            want = [(s.start, s.end, s.reason) for s in fresh.detect(Document(text))]
+            got = [(s.start, s.end, s.reason) for s in kept.detect(Document(text))]
+            assert got == want, (name, text)
+        assert len(fresh._verdicts) == 0
+        assert all(len(k) <= 256 for k in kept._verdicts)
+
+
+def test_kept_verdicts_are_bounded_and_reused(monkeypatch):
+    """The memo holds at most VERDICTS_KEPT lines (then starts afresh), and a line seen
+    before is not matched again."""
+    import cleaner.detectors.base as B
+
+    det = create("publisher_footer")
+    text = "Share\nPrint\nAbout us\nThe council met on Monday.\n"
+    first = [(s.start, s.end, s.reason) for s in det.detect(Document(text))]
+    assert [text[a:b] for a, b, _ in first] == ["Share", "Print", "About us"]
+    assert {"share", "print", "about us"} <= set(det._verdicts)
+
+    class Spy:
+        def __init__(self, rx):
+            self.rx, self.calls = rx, 0
+
+        def fullmatch(self, *a, **k):
+            self.calls += 1
+            return self.rx.fullmatch(*a, **k)
+
+    spy = det._line = Spy(det._line)
+    moved = "Intro line of the article.\n" + text
+    again = [(s.start, s.end, s.reason) for s in det.detect(Document(moved))]
+    assert again == [(a + 27, b + 27, r) for a, b, r in first] and spy.calls == 0
+    monkeypatch.setattr(B, "VERDICTS_KEPT", 2)
+    det._verdicts.clear()
+    list(det.detect(Document(text)))
+    assert len(det._verdicts) <= 2
