@@ -401,3 +401,23 @@ def test_kept_verdicts_are_bounded_and_reused(monkeypatch):
     det._verdicts.clear()
     list(det.detect(Document(text)))
     assert len(det._verdicts) <= 2
+
+
+def test_verdicts_are_not_kept_for_a_detector_with_its_own_candidates():
+    """A subclass that picks its candidates otherwise is not line-local: its verdict on
+    a line may depend on the lines around it, so none is kept."""
+    from cleaner.detectors.legal import Copyright
+
+    class NearTitle(Copyright):
+        name = "copyright_near_title"
+
+        def _candidates(self, doc):
+            cands, full = super()._candidates(doc)
+            return [i for i in cands if i > 0], full  # (context: never the first line)
+
+    det = NearTitle()
+    text = "Intro.\n© 2024 Example Media. All rights reserved.\n"
+    assert [text[s.start : s.end] for s in det.detect(Document(text))] == ["© 2024 Example Media. All rights reserved."]
+    assert det._verdicts == {} and not det.line_local
+    plain = Copyright()
+    assert list(plain.detect(Document(text))) and plain._verdicts

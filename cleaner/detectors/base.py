@@ -390,14 +390,16 @@ class KeywordBlockDetector(BaseDetector):
         # documents: footer lines ("Share", "About us", "© 2024 Reuters") come back page
         # after page (on the dev set, 4,812 distinct lines among 21,909 short candidates
         # of publisher_footer).  Long lines, which the patterns match under a timeout,
-        # are judged each time.
+        # are judged each time; so is every line when that does not hold (a subclass
+        # that chooses its candidates otherwise, a trigger set holding a line break).
         memo = self._verdicts
+        keep = self.line_local and _INDEX.line_bound
         name = self.name
         for i in cands:
             b = blocks[i]
             length = b.end - b.start
             seg = low[b.start : b.end]
-            short = length <= SHORT_SUBJECT
+            short = keep and length <= SHORT_SUBJECT
             if short:
                 got = memo.get(seg, _UNJUDGED)
                 if got is not _UNJUDGED:
