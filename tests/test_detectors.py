@@ -421,3 +421,44 @@ def test_verdicts_are_not_kept_for_a_detector_with_its_own_candidates():
     assert det._verdicts == {} and not det.line_local
     plain = Copyright()
     assert list(plain.detect(Document(text))) and plain._verdicts
+
+
+_LINK_LINES = [
+    "Home | News | Sport | Weather | Contact", "Home > World > Europe", "Read more", "Click here",
+    "Next post »", "Related Links", "Learn about space at SpaceWar.com and rockets at SpaceDaily.com",
+    "http://example.com/a http://example.com/b http://example.org/c", "www.example.com",
+    "Visit www.example.com for the full schedule of the festival this summer.",
+    "Read more about the council's plan in our report from last week.",
+    "The road from Home > Work took him an hour | sometimes two.",
+    "Prices rose by 3% in March, the statistics office said on Tuesday.",
+    "İstanbul | Ankara | İzmir | Bursa",  # lowercased character by character
+    "Home", "News", "Sport", "Contact", "About",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_LINK_LINES), min_size=1, max_size=12), min_size=1, max_size=6))
+def test_link_farm_kept_line_verdicts_give_the_spans_of_a_fresh_judgement(pages):
+    """link_farm keeps its line-by-line verdicts (URL lines, site references, anchors,
+    one-line menus) across documents; the spans are those of a detector that judges
+    every line afresh."""
+    kept, fresh = create("link_farm"), create("link_farm")
+    fresh._verdicts = _NoMemo()
+    for lines in pages:
+        text = "\n".join(lines) + "\n"
+        want = [(s.start, s.end, s.reason) for s in fresh.detect(Document(text))]
+        got = [(s.start, s.end, s.reason) for s in kept.detect(Document(text))]
+        assert got == want, text
+    assert len(fresh._verdicts) == 0
+    assert "İstanbul | Ankara | İzmir | Bursa" not in kept._verdicts  # (its page was lowered by character)
+
+
+def test_link_farm_line_verdicts_are_reused():
+    det = create("link_farm")
+    text = "Home | News | Sport | Weather\nThe council met on Monday to discuss the budget for the year.\nRead more\n"
+    first = [(s.start, s.end, s.reason) for s in det.detect(Document(text))]
+    assert [text[a:b] for a, b, _ in first] == ["Home | News | Sport | Weather", "Read more"]
+    assert det._verdicts["Read more"] == "link anchor line 'Read more'"
+    det._verdicts["Read more"] = "planted"  # a kept verdict is used as it is
+    again = [(s.reason) for s in det.detect(Document("Intro line.\n" + text))]
+    assert again == ["menu line of 4 items", "planted"]
