@@ -656,12 +656,6 @@ def candidate_blocks(doc: Document, triggers: Iterable[str]) -> list[int]:
     return list(cache[sid])
 
 
-def trigger_lines_bound() -> bool:
-    """Does every trigger registered so far lie inside one line (no line break, not
-    whitespace alone)?  Then whether a block holds one depends on its line alone."""
-    return _INDEX.line_bound
-
-
 def carry_candidates(first: Document, pieces: Sequence[tuple[int, int]], doc: Document) -> bool:
     """Give ``doc`` (whole lines of ``first``'s text, ``pieces`` of it) the candidate blocks
     of ``first`` without a scan, when that is exact (:meth:`_TriggerIndex.carry`)."""

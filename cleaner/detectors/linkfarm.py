@@ -8,8 +8,7 @@ import regex
 from ..document import Block, Document, Span
 from ..registry import register
 from .._compiled import fast
-from .base import (SHORT_SUBJECT, VERDICTS_KEPT, BaseDetector, _UNJUDGED, alternation, candidate_blocks,
-                   load_patterns, trigger_lines_bound)
+from .base import BaseDetector, alternation, candidate_blocks, load_patterns
 
 # A URL or a bare domain.  Bounded repeats keep it linear.
 _URL = regex.compile(
@@ -70,8 +69,6 @@ class LinkFarm(BaseDetector):
         self._action_triggers = ps.get("action_triggers")
         self._menu_triggers = tuple(f" {c} " for c in ps.get("menu_triggers"))
         self._url_triggers = ("http", "www.") + _TLD_TRIGGERS
-        #: steps 2 to 5's verdicts on short lines, by their text (see :meth:`_line_tests`)
-        self._verdicts: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ helpers
     def _url_words(self, text: str) -> tuple[int, float]:
@@ -116,63 +113,38 @@ class LinkFarm(BaseDetector):
 
     def _line_tests(self, doc: Document, found: dict[int, str]) -> None:
         """Steps 2 to 5 of :meth:`detect`, each a verdict on a line's own text: site
-        references, lines of URLs, lone anchors and one-line menus (into ``found``).
-
-        The verdict depends on the line alone (which triggers it holds, its text and
-        lowercase), so it is kept across documents for lines of at most
-        ``SHORT_SUBJECT`` characters, by the line's text: menus, share bars and "Read
-        more" come back page after page (on the dev set, 23,414 distinct lines among
-        48,209 candidates).  Not when the document was lowercased character by
-        character (a line's lowercase could then differ from its lowercase alone) or a
-        trigger set holds a line break."""
-        blocks = doc.blocks
-        urls = candidate_blocks(doc, self._url_triggers)
-        actions = candidate_blocks(doc, self._action_triggers)
-        menus = candidate_blocks(doc, self._menu_triggers)
-        if not (urls or actions or menus):
-            return
-        memo = self._verdicts if not doc._lower_by_char and trigger_lines_bound() else None
-        low = doc.lower
-        url_set, action_set, menu_set = set(urls), set(actions), set(menus)
-        for i in sorted(url_set.union(actions, menus)):
-            if i in found:  # (step 1's, which looks at the lines around)
+        references, lines of URLs, lone anchors and one-line menus (into ``found``)."""
+        low, blocks = doc.lower, doc.blocks
+        # 2./3. Lines of "... at Site.com" references, and lines made mostly of URLs.
+        for i in candidate_blocks(doc, self._url_triggers):
+            if i in found:
                 continue
             b = blocks[i]
-            line = b.text
-            if memo is not None and len(line) <= SHORT_SUBJECT:
-                why = memo.get(line, _UNJUDGED)
-                if why is _UNJUDGED:
-                    why = self._line_verdict(line, low[b.start : b.end], i in url_set, i in action_set, i in menu_set)
-                    if len(memo) >= VERDICTS_KEPT:
-                        memo.clear()
-                    memo[line] = why
-            else:
-                why = self._line_verdict(line, low[b.start : b.end], i in url_set, i in action_set, i in menu_set)
-            if why is not None:
-                found[i] = why
-
-    def _line_verdict(self, line: str, seg: str, url: bool, action: bool, menu: bool) -> str | None:
-        """The reason to remove one line (``seg``: its lowercase) by steps 2 to 5, the
-        first that fires, or None; the flags say which of their trigger sets it holds."""
-        if url:
-            # 2./3. Lines of "... at Site.com" references, and lines made mostly of URLs.
+            seg = low[b.start : b.end]
             n = sum(1 for _ in self._site_ref.finditer(seg))
-            if n >= self.min_site_refs and len(seg) / n <= 120:
-                return f"{n} site references in one line"
-            if self._may_be_url_line(seg):
-                n, share = self._url_words(seg)
-                if n >= self.url_min and share >= self.url_share:
-                    return f"{n} URLs make {share:.0%} of the line's words"
+            if n >= self.min_site_refs and (b.end - b.start) / n <= 120:
+                found[i] = f"{n} site references in one line"
+                continue
+            if not self._may_be_url_line(seg):
+                continue
+            n, share = self._url_words(seg)
+            if n >= self.url_min and share >= self.url_share:
+                found[i] = f"{n} URLs make {share:.0%} of the line's words"
+
         # 4. Lone link anchors: "Read more", "Click here", "Next post".
-        if action and len(seg) <= 80 and self._action.fullmatch(seg):
-            return f"link anchor line {line.strip()[:40]!r}"
-        if menu:
-            # 5. Menus on one line: "Home | News | Sport | Contact", breadcrumbs "Home > World".
-            parts = [p.strip() for p in _MENU_SEP.split(line)]
+        for i in candidate_blocks(doc, self._action_triggers):
+            b = blocks[i]
+            if i not in found and b.end - b.start <= 80 and self._action.fullmatch(low, b.start, b.end):
+                found[i] = f"link anchor line {b.text.strip()[:40]!r}"
+
+        # 5. Menus on one line: "Home | News | Sport | Contact", breadcrumbs "Home > World".
+        for i in candidate_blocks(doc, self._menu_triggers):
+            if i in found:
+                continue
+            parts = [p.strip() for p in _MENU_SEP.split(blocks[i].text)]
             parts = [p for p in parts if p]
             if len(parts) >= 3 and all(_words(p) <= 4 and p[-1] not in ".!?" for p in parts):
-                return f"menu line of {len(parts)} items"
-        return None
+                found[i] = f"menu line of {len(parts)} items"
 
     # ------------------------------------------------------------------ detect
     def detect(self, doc: Document) -> list[Span]:
