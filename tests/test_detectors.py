@@ -331,7 +331,7 @@ def test_link_farm_patterns_hold_their_prefilters_triggers():
 class _NoMemo(dict):
     """A verdict memo that keeps nothing: every line is judged afresh."""
 
-    def __setitem__(self, key, value):
+    def put(self, key, value):
         pass
 
 
@@ -374,7 +374,7 @@ def test_kept_verdicts_give_the_spans_of_a_fresh_judgement(pages):
         assert all(len(k) <= 256 for k in kept._verdicts)
 
 
-def test_kept_verdicts_are_bounded_and_reused(monkeypatch):
+def test_kept_verdicts_are_bounded_and_reused():
     """The memo holds at most VERDICTS_KEPT lines (then starts afresh), and a line seen
     before is not matched again."""
     import cleaner.detectors.base as B
@@ -397,7 +397,8 @@ def test_kept_verdicts_are_bounded_and_reused(monkeypatch):
     moved = "Intro line of the article.\n" + text
     again = [(s.start, s.end, s.reason) for s in det.detect(Document(moved))]
     assert again == [(a + 27, b + 27, r) for a, b, r in first] and spy.calls == 0
-    monkeypatch.setattr(B, "VERDICTS_KEPT", 2)
+    assert det._verdicts.maxsize == B.VERDICTS_KEPT
+    det._verdicts.maxsize = 2
     det._verdicts.clear()
     list(det.detect(Document(text)))
     assert len(det._verdicts) <= 2

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator, Protocol, Sequence, runtime_checkabl
 import regex
 
 from .._compiled import fast
+from .._memo import BoundedDict
 from ..document import Document, Span
 
 log = logging.getLogger(__name__)
@@ -315,7 +316,7 @@ class KeywordBlockDetector(BaseDetector):
         ps = load_patterns(self.patterns_file or self.name)
         #: verdicts on short lines, by their lowercase text (see :meth:`detect`); they
         #: hold for the parameters and patterns given here, which stay as they are
-        self._verdicts: dict[str, tuple[int, str] | None] = {}
+        self._verdicts: BoundedDict = BoundedDict(VERDICTS_KEPT)
         #: literal substrings (lowercase); a line holding none of them cannot match any
         #: pattern, so the regexes only ever run on lines that hold one.
         self.triggers: tuple[str, ...] = ps.get("triggers")
@@ -416,9 +417,7 @@ class KeywordBlockDetector(BaseDetector):
                 may_tail is None or i in may_tail,
             )
             if short:
-                if len(memo) >= VERDICTS_KEPT:
-                    memo.clear()
-                memo[seg] = got
+                memo.put(seg, got)
             if got is not None:
                 yield Span(b.start + got[0], b.end, name, got[1])
 

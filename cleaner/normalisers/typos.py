@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Sequence
 
+from .._memo import BoundedDict
 from ..document import Edit
 from .typos_edits import adjacent, osa_distance, pair_key, sound_key, substitution_kind
 
@@ -1005,7 +1006,7 @@ def _plausible(lx: _Lexicon, text: str) -> tuple[list[str], float, bool]:
 #: Verdicts of :func:`decide` per (word, left, right, alone), shared across documents.
 class _VerdictCache:
     """Verdicts of :func:`decide` per ``(word, left, right, alone)``, shared across
-    documents: a plain dict of at most ``maxsize`` entries, emptied when full (an
+    documents: a :class:`cleaner._memo.BoundedDict` of ``maxsize`` entries (an
     ``lru_cache`` cannot be asked whether it knows a key without computing it, and
     :func:`fix_typos` wants a known verdict first but a new one only last).
 
@@ -1018,7 +1019,7 @@ class _VerdictCache:
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self.data: dict[tuple[str, str | None, str | None, bool], tuple[str, str] | None] = {}
+        self.data = BoundedDict(maxsize)  # (word, left, right, alone) -> verdict
         self.get = self.data.get
 
     def __call__(self, word: str, left: str | None, right: str | None, alone: bool) -> tuple[str, str] | None:
@@ -1028,9 +1029,7 @@ class _VerdictCache:
         except KeyError:
             pass
         verdict = decide(word, left, right, alone=alone)
-        if len(self.data) >= self.maxsize:
-            self.data.clear()
-        self.data[key] = verdict
+        self.data.put(key, verdict)
         return verdict
 
     def __len__(self) -> int:
