@@ -18,7 +18,8 @@ process whose CPU time and peak RSS are measured:
 - the peer, datatrove ``C4QualityFilter(min_num_sentences=-1)`` + ``FTFYFormatter``
   through its ``LocalPipelineExecutor`` (needs the ``bench`` extra);
 - the ceiling: ``orjson.loads`` + ``orjson.dumps`` per line, read and written like clean;
-- with ``--compressed``, clean (1 worker) and the ceiling on ``.gz`` and ``.zst`` copies.
+- with ``--compressed``, clean (1 worker) and the ceiling on ``.gz`` and ``.zst`` copies
+  (of the prefix, for a pipeline timed on one).
 
 MB are MB (1e6 bytes) of uncompressed input JSONL; CPU-s are user+system seconds of the
 whole process tree (workers included); peak RSS is the largest sampled sum of the
@@ -498,11 +499,12 @@ def main(argv: list[str] | None = None) -> int:
                     out = os.path.join(tmp, "out.jsonl")
                     run = timed(f"clean {p}", clean_cmd(inp, out, w, cfgs[p]), mb, docs, note)
                     add(f"clean {p} {w}w", run)
-                if args.compressed and p not in slow:  # compressed copies exist of the whole dump only
+                if args.compressed:  # the same records, read from .gz and .zst copies
                     for kind in ("gz", "zst"):
                         out = os.path.join(tmp, "out.jsonl")
-                        add(f"clean {p} 1w {kind}", timed(f"clean {p}", clean_cmd(inputs[kind], out, 1, cfgs[p]),
-                                                           mb_full, docs_full))
+                        src = inputs[kind] if inp == dump else compressed(inp, kind)
+                        add(f"clean {p} 1w {kind}", timed(f"clean {p}", clean_cmd(src, out, 1, cfgs[p]),
+                                                           mb, docs, note))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
