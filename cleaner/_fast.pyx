@@ -613,37 +613,46 @@ def page_scores(const double[:, ::1] X1, const double[::1] w1, const double[::1]
     >>> z1.tolist(), z3.tolist()
     ([-1.0, 0.0, 1.0, 2.0], [-2.0, 0.0, 2.0, 4.0])
     """
-    cdef Py_ssize_t m = X1.shape[1], i, ma, mb
-    cdef double *buf
-    cdef double *z2
-    cdef double *pr
-    cdef double *X2
+    cdef Py_ssize_t m = X1.shape[1]
     if (X1.shape[0] != w1.shape[0] or w2.shape[0] != 17 or w3.shape[0] != 17 or X3.shape[0] != 17
             or X3.shape[1] != m or z1.shape[0] != m or z3.shape[0] != m or stop.shape[0] != m
             or heading.shape[0] != m or chars.shape[0] != m or endp.shape[0] != m):
         raise ValueError("shapes differ")  # (no bounds checks below)
     if m == 0:
         return
+    _scores_into(&X1[0, 0], X1.shape[0], &w1[0], &w2[0], &w3[0], &stop[0], &heading[0], &chars[0], &endp[0], m,
+                 max_gap_blocks, length_low, edge, zclip, &z1[0], &z3[0], &X3[0, 0])
+
+
+cdef int _scores_into(const double *X1, Py_ssize_t rows1, const double *w1, const double *w2, const double *w3,
+                      const double *stop, const unsigned char *heading, const long long *chars,
+                      const unsigned char *endp, Py_ssize_t m, Py_ssize_t max_gap_blocks, Py_ssize_t length_low,
+                      double edge, double zclip, double *z1, double *z3, double *X3) except -1:
+    # :func:`page_scores` over pointers (m >= 1; X1 holds rows1 rows of m, X3 17)
+    cdef Py_ssize_t i, ma, mb
+    cdef double *buf
+    cdef double *z2
+    cdef double *pr
+    cdef double *X2
     buf = <double *>malloc(19 * m * sizeof(double))
     if not buf:
         raise MemoryError()
     z2, pr, X2 = buf, buf + m, buf + 2 * m
     try:
-        _dot_into(&w1[0], &X1[0, 0], X1.shape[0], m, &z1[0])
+        _dot_into(w1, X1, rows1, m, z1)
         for i in range(m):
             z1[i] = -zclip if z1[i] < -zclip else (zclip if z1[i] > zclip else z1[i])
             pr[i] = 1.0 / (1.0 + exp(-z1[i]))
-        _context_into(&z1[0], pr, &stop[0], &heading[0], &chars[0], &endp[0], m, max_gap_blocks, length_low,
-                      edge, X2, &ma, &mb)
-        _dot_into(&w2[0], X2, 17, m, z2)
+        _context_into(z1, pr, stop, heading, chars, endp, m, max_gap_blocks, length_low, edge, X2, &ma, &mb)
+        _dot_into(w2, X2, 17, m, z2)
         for i in range(m):
             z2[i] = -zclip if z2[i] < -zclip else (zclip if z2[i] > zclip else z2[i])
             pr[i] = 1.0 / (1.0 + exp(-z2[i]))
-        _context_into(z2, pr, &stop[0], &heading[0], &chars[0], &endp[0], m, max_gap_blocks, length_low,
-                      edge, &X3[0, 0], &ma, &mb)
-        _dot_into(&w3[0], &X3[0, 0], 17, m, &z3[0])
+        _context_into(z2, pr, stop, heading, chars, endp, m, max_gap_blocks, length_low, edge, X3, &ma, &mb)
+        _dot_into(w3, X3, 17, m, z3)
     finally:
         free(buf)
+    return 0
 
 
 def page_decide(const double[::1] z3, const long long[::1] chars, const double[::1] words,
@@ -669,21 +678,35 @@ def page_decide(const double[::1] z3, const long long[::1] chars, const double[:
     >>> keep.tolist(), shared.tolist()
     ([1, 1, 1, 0, 0, 0, 0, 1], [1, 1, 1, 0, 0, 0, 0, 1])
     """
-    cdef Py_ssize_t m = z3.shape[0], i, j, prv, nk = 0
-    cdef Py_ssize_t *nxt
-    cdef unsigned char *orig
-    cdef bint clear = False, linkish
-    cdef double nw
+    cdef Py_ssize_t m = z3.shape[0]
     if (chars.shape[0] != m or words.shape[0] != m or nav.shape[0] != m or menu.shape[0] != m
             or cue.shape[0] != m or urls.shape[0] != m or stops.shape[0] != m or keep.shape[0] != m
             or shared.shape[0] != m):
         raise ValueError("shapes differ")  # (no bounds checks below)
+    if m == 0:
+        return False
+    return _decide_into(&z3[0], &chars[0], &words[0], &nav[0], &menu[0], &cue[0], &urls[0], &stops[0], clear_score,
+                        min_score, link_min_score, length_low, fill_gap_blocks, fill_min_score, repeat_min_words,
+                        &keep[0], &shared[0], m) == 1
+
+
+cdef int _decide_into(const double *z3, const long long *chars, const double *words, const unsigned char *nav,
+                      const unsigned char *menu, const unsigned char *cue, const double *urls, const double *stops,
+                      double clear_score, double min_score, double link_min_score, Py_ssize_t length_low,
+                      Py_ssize_t fill_gap_blocks, double fill_min_score, double repeat_min_words,
+                      unsigned char *keep, unsigned char *shared, Py_ssize_t m) except -1:
+    # :func:`page_decide` over pointers: 0 when no score is below clear_score, else 1
+    cdef Py_ssize_t i, j, prv, nk = 0
+    cdef Py_ssize_t *nxt
+    cdef unsigned char *orig
+    cdef bint clear = False, linkish
+    cdef double nw
     for i in range(m):
         if z3[i] < clear_score:
             clear = True
             break
     if not clear:
-        return False
+        return 0
     for i in range(m):
         # a short link word, menu, notice or URL line needs link_min_score
         nw = words[i] if words[i] > 1.0 else 1.0
@@ -714,16 +737,16 @@ def page_decide(const double[::1] z3, const long long[::1] chars, const double[:
                 keep[i] = 1
         free(nxt)
         free(orig)
-    _shared_counts(keep, words, stops, repeat_min_words, shared)
-    return True
+    _shared_into(keep, words, stops, repeat_min_words, shared, m)
+    return 1
 
 
-cdef void _shared_counts(unsigned char[::1] keep, const double[::1] words, const double[::1] stops,
-                         double min_words, unsigned char[::1] shared):
+cdef void _shared_into(const unsigned char *keep, const double *words, const double *stops, double min_words,
+                       unsigned char *shared, Py_ssize_t m) noexcept:
     # shared[i] = 1 for a kept block of at least min_words words when another such block
     # has the same (words, stopwords), counted in a small open-addressing table of those
     # pairs (the same table idiom as dup_flags); linear in the blocks
-    cdef Py_ssize_t m = keep.shape[0], i, n = 0, size = 8
+    cdef Py_ssize_t i, n = 0, size = 8
     cdef uint64_t h, slot, mask
     cdef Py_ssize_t *owner
     cdef Py_ssize_t *count
@@ -1179,14 +1202,22 @@ def nav_flags(str low, list starts, list ends, const long long[::1] last1, const
     >>> out.tolist()
     [1, 0, 1]
     """
-    cdef Py_ssize_t m = len(starts), k, a, b, n = PyUnicode_GET_LENGTH(low)
+    cdef Py_ssize_t m = len(starts)
+    if len(ends) != m or last1.shape[0] != m or last2.shape[0] != m or last3.shape[0] != m or out.shape[0] != m:
+        raise ValueError("lengths differ")
+    if m:
+        _nav_into(low, starts, ends, &last1[0], &last2[0], &last3[0], nav_words, strip, &out[0], m)
+
+
+cdef int _nav_into(str low, list starts, list ends, const long long *last1, const long long *last2,
+                   const long long *last3, nav_words, str strip, unsigned char *out, Py_ssize_t m) except -1:
+    # :func:`nav_flags` over pointers (``len(starts) == len(ends) == m``)
+    cdef Py_ssize_t k, a, b, n = PyUnicode_GET_LENGTH(low)
     cdef long long l1
     cdef int kind = PyUnicode_KIND(low)
     cdef void *data = PyUnicode_DATA(low)
     cdef StopTable table = nav_words if isinstance(nav_words, StopTable) else None
     cdef bint empty_in = "" in nav_words  # (a StopTable never holds "")
-    if len(ends) != m or last1.shape[0] != m or last2.shape[0] != m or last3.shape[0] != m or out.shape[0] != m:
-        raise ValueError("lengths differ")
     for k in range(m):
         a = starts[k]
         b = ends[k]
@@ -1216,6 +1247,7 @@ def nav_flags(str low, list starts, list ends, const long long[::1] last1, const
                 out[k] = table.has(<uint16_t *>data + a, b - a)
             else:
                 out[k] = table.has(<uint32_t *>data + a, b - a)
+    return 0
 
 
 def dup_flags(str text, list starts, list ends, unsigned char[::1] out):
@@ -1230,7 +1262,16 @@ def dup_flags(str text, list starts, list ends, unsigned char[::1] out):
     >>> out.tolist()
     [1, 0, 1, 0]
     """
-    cdef Py_ssize_t m = len(starts), k, a, b, size = 8, j
+    cdef Py_ssize_t m = len(starts)
+    if len(ends) != m or out.shape[0] != m:
+        raise ValueError("lengths differ")
+    if m:
+        _dup_into(text, starts, ends, &out[0], m)
+
+
+cdef int _dup_into(str text, list starts, list ends, unsigned char *out, Py_ssize_t m) except -1:
+    # :func:`dup_flags` over a pointer (``len(starts) == len(ends) == m >= 1``)
+    cdef Py_ssize_t k, a, b, size = 8, j
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
@@ -1240,10 +1281,6 @@ def dup_flags(str text, list starts, list ends, unsigned char[::1] out):
     cdef Py_ssize_t *nxt = NULL  # per block: the next block of the same hash, or -1
     cdef Py_ssize_t *last = NULL  # per slot: the last block of its chain
     cdef unsigned char *shared = NULL  # per block: another block has its hash
-    if len(ends) != m or out.shape[0] != m:
-        raise ValueError("lengths differ")
-    if m == 0:
-        return
     while size < 2 * m:
         size <<= 1
     mask = size - 1
@@ -1297,6 +1334,7 @@ def dup_flags(str text, list starts, list ends, unsigned char[::1] out):
         free(last)
         free(nxt)
         free(shared)
+    return 0
 
 
 def spread_logs(double[:, ::1] X, const double[:, ::1] L):
@@ -1315,16 +1353,23 @@ def spread_logs(double[:, ::1] X, const double[:, ::1] L):
     >>> bool((X[31] == [L[2, 0], 0, L[2, 2]]).all() and (X[1] == L[0]).all() and (X[25] == L[2]).all())
     True
     """
-    cdef Py_ssize_t m = X.shape[1], i
+    cdef Py_ssize_t m = X.shape[1]
     if X.shape[0] < 33 or L.shape[0] != 3 or L.shape[1] != m:
         raise ValueError("X must have 33 rows and L three rows of X's length")
+    if m:
+        _spread_into(&X[0, 0], &L[0, 0], m)
+
+
+cdef void _spread_into(double *X, const double *L, Py_ssize_t m) noexcept nogil:
+    # :func:`spread_logs` over pointers (row r of X at X + r * m, of L at L + r * m)
+    cdef Py_ssize_t i
     for i in range(m):
-        X[1, i] = L[0, i]
-        X[6, i] = L[1, i]
-        X[25, i] = L[2, i]
-        X[19, i] = L[0, i - 1] if i >= 1 else 0.0
-        X[20, i] = L[0, i + 1] if i + 1 < m else 0.0
-        X[31, i] = L[2, i] if X[2, i] != 0.0 else 0.0
+        X[m + i] = L[i]
+        X[6 * m + i] = L[m + i]
+        X[25 * m + i] = L[2 * m + i]
+        X[19 * m + i] = L[i - 1] if i >= 1 else 0.0
+        X[20 * m + i] = L[i + 1] if i + 1 < m else 0.0
+        X[31 * m + i] = L[2 * m + i] if X[2 * m + i] != 0.0 else 0.0
 
 
 def stage1(tuple counts, list starts, list ends, const double[::1] seps, const double[::1] urls,
@@ -1341,12 +1386,9 @@ def stage1(tuple counts, list starts, list ends, const double[::1] seps, const d
     the window's stopwords of a short block, else 0): the caller takes ``numpy.log1p``
     of them in place, so that every logarithm is numpy's, as on the numpy path.  All
     other numbers come from the same operations in the same order as that path."""
-    cdef Py_ssize_t m = len(starts), i, k
+    cdef Py_ssize_t m = len(starts)
     cdef const long long[::1] c_words, c_stops, c_digits, c_titles, c_commas, c_first, c_last
-    cdef double nw1, dens, smax, a, b
-    cdef double *acc
-    cdef long long f, cp, ch
-    cdef bint short_, long_, nav_, menu_, endp_
+    cdef const long long *c[7]
     if len(counts) != 9:
         raise ValueError("block_counts gives nine arrays")
     c_words, c_stops, c_digits, c_titles, c_commas, c_first, c_last = counts[0], counts[1], counts[2], \
@@ -1360,6 +1402,31 @@ def stage1(tuple counts, list starts, list ends, const double[::1] seps, const d
         raise ValueError("shapes differ")  # (no bounds checks below)
     if m == 0:
         return
+    c[0], c[1], c[2], c[3], c[4], c[5], c[6] = &c_words[0], &c_stops[0], &c_digits[0], &c_titles[0], \
+        &c_commas[0], &c_first[0], &c_last[0]
+    _stage1_into(c, starts, ends, &seps[0], &urls[0], &cue[0], &nav[0], &dup[0], &end_lut[0], length_low,
+                 length_high, &X[0, 0], &chars[0], &words[0], &stops[0], &endp[0], &menu[0], &heading[0], m)
+
+
+cdef int _stage1_into(const long long **c, list starts, list ends, const double *seps, const double *urls,
+                      const unsigned char *cue, const unsigned char *nav, const unsigned char *dup,
+                      const unsigned char *end_lut, Py_ssize_t length_low, Py_ssize_t length_high, double *X,
+                      long long *chars, double *words, double *stops, unsigned char *endp, unsigned char *menu,
+                      unsigned char *heading, Py_ssize_t m) except -1:
+    # :func:`stage1` over pointers: ``c`` the first seven of block_counts' arrays, row r
+    # of X at X + r * m, m >= 1 blocks (``len(starts) == len(ends) == m``)
+    cdef Py_ssize_t i, k
+    cdef const long long *c_words = c[0]
+    cdef const long long *c_stops = c[1]
+    cdef const long long *c_digits = c[2]
+    cdef const long long *c_titles = c[3]
+    cdef const long long *c_commas = c[4]
+    cdef const long long *c_first = c[5]
+    cdef const long long *c_last = c[6]
+    cdef double nw1, dens, smax, a, b
+    cdef double *acc
+    cdef long long f, cp, ch
+    cdef bint short_, long_, nav_, menu_, endp_
     acc = <double *>malloc((m + 1) * sizeof(double))
     if not acc:
         raise MemoryError()
@@ -1389,45 +1456,155 @@ def stage1(tuple counts, list starts, list ends, const double[::1] seps, const d
             menu_ = menu[i]
             heading[i] = ch <= length_high and not endp_ and seps[i] == 0.0 and not nav_
             f = c_first[i]
-            X[0, i] = 1.0
-            X[1, i] = <double>ch  # log1p by the caller
-            X[2, i] = 1.0 if short_ else 0.0
-            X[3, i] = 1.0 if long_ else 0.0
-            X[4, i] = dens
-            X[5, i] = 0.0 if short_ else dens
-            X[6, i] = stops[i]  # log1p by the caller
-            X[7, i] = 1.0 if endp_ else 0.0
-            X[8, i] = <double>c_titles[i] / nw1
-            X[9, i] = <double>c_digits[i] / <double>(ch if ch > 1 else 1)
+            X[0 * m + i] = 1.0
+            X[1 * m + i] = <double>ch  # log1p by the caller
+            X[2 * m + i] = 1.0 if short_ else 0.0
+            X[3 * m + i] = 1.0 if long_ else 0.0
+            X[4 * m + i] = dens
+            X[5 * m + i] = 0.0 if short_ else dens
+            X[6 * m + i] = stops[i]  # log1p by the caller
+            X[7 * m + i] = 1.0 if endp_ else 0.0
+            X[8 * m + i] = <double>c_titles[i] / nw1
+            X[9 * m + i] = <double>c_digits[i] / <double>(ch if ch > 1 else 1)
             a = 3.0 * urls[i] / nw1
-            X[10, i] = a if a < 1.0 else 1.0
-            X[11, i] = 1.0 if menu_ else 0.0
-            X[12, i] = (seps[i] if seps[i] < 3.0 else 3.0) / 3.0
-            X[13, i] = 1.0 if nav_ else 0.0
-            X[14, i] = 1.0 if cue[i] else 0.0
-            X[15, i] = <double>i / <double>(m - 1 if m - 1 > 1 else 1)
-            X[16, i] = 1.0 if words[i] == 1.0 else 0.0
-            X[17, i] = 1.0 if ((97 <= f <= 122) or (223 <= f <= 255 and f != 247) or (0x430 <= f <= 0x45F)) else 0.0
-            X[18, i] = 1.0 if c_last[i] == 58 else 0.0
+            X[10 * m + i] = a if a < 1.0 else 1.0
+            X[11 * m + i] = 1.0 if menu_ else 0.0
+            X[12 * m + i] = (seps[i] if seps[i] < 3.0 else 3.0) / 3.0
+            X[13 * m + i] = 1.0 if nav_ else 0.0
+            X[14 * m + i] = 1.0 if cue[i] else 0.0
+            X[15 * m + i] = <double>i / <double>(m - 1 if m - 1 > 1 else 1)
+            X[16 * m + i] = 1.0 if words[i] == 1.0 else 0.0
+            X[17 * m + i] = 1.0 if ((97 <= f <= 122) or (223 <= f <= 255 and f != 247) or (0x430 <= f <= 0x45F)) else 0.0
+            X[18 * m + i] = 1.0 if c_last[i] == 58 else 0.0
             # the neighbours (fill past the ends: 0 for lengths and densities, 1 for "bad")
-            X[19, i] = <double>chars[i - 1] if i >= 1 else 0.0  # log1p by the caller
-            X[20, i] = <double>chars[i + 1] if i + 1 < m else 0.0
-            X[25, i] = acc[i + 4 if i + 4 < m else m] - acc[i - 3 if i >= 3 else 0] - stops[i]  # log1p by the caller
-            X[26, i] = stops[i] / smax
-            X[27, i] = 1.0 if dup[i] else 0.0
+            X[19 * m + i] = <double>chars[i - 1] if i >= 1 else 0.0  # log1p by the caller
+            X[20 * m + i] = <double>chars[i + 1] if i + 1 < m else 0.0
+            X[25 * m + i] = acc[i + 4 if i + 4 < m else m] - acc[i - 3 if i >= 3 else 0] - stops[i]  # log1p by the caller
+            X[26 * m + i] = stops[i] / smax
+            X[27 * m + i] = 1.0 if dup[i] else 0.0
             b = <double>c_commas[i] / nw1 * 5
-            X[28, i] = b if b < 1.0 else 1.0
-            X[29, i] = 1.0 if short_ and endp_ else 0.0
-            X[30, i] = X[8, i] if short_ else 0.0
-            X[31, i] = X[25, i] if short_ else 0.0  # log1p by the caller
-            X[32, i] = 1.0 if long_ and endp_ else 0.0
+            X[28 * m + i] = b if b < 1.0 else 1.0
+            X[29 * m + i] = 1.0 if short_ and endp_ else 0.0
+            X[30 * m + i] = X[8 * m + i] if short_ else 0.0
+            X[31 * m + i] = X[25 * m + i] if short_ else 0.0  # log1p by the caller
+            X[32 * m + i] = 1.0 if long_ and endp_ else 0.0
         for i in range(m):  # the neighbours' long-block densities and "bad" flags
-            X[21, i] = X[5, i - 1] if i >= 1 else 0.0
-            X[22, i] = X[5, i + 1] if i + 1 < m else 0.0
-            X[23, i] = (1.0 if (nav[i - 1] or menu[i - 1] or urls[i - 1] > 0.0) else 0.0) if i >= 1 else 1.0
-            X[24, i] = (1.0 if (nav[i + 1] or menu[i + 1] or urls[i + 1] > 0.0) else 0.0) if i + 1 < m else 1.0
+            X[21 * m + i] = X[5 * m + i - 1] if i >= 1 else 0.0
+            X[22 * m + i] = X[5 * m + i + 1] if i + 1 < m else 0.0
+            X[23 * m + i] = (1.0 if (nav[i - 1] or menu[i - 1] or urls[i - 1] > 0.0) else 0.0) if i >= 1 else 1.0
+            X[24 * m + i] = (1.0 if (nav[i + 1] or menu[i + 1] or urls[i + 1] > 0.0) else 0.0) if i + 1 < m else 1.0
     finally:
         free(acc)
+    return 0
+
+
+cdef long long _Q_EMPTY = 0  # (the data of an empty array('q'): a pointer that is not NULL)
+
+
+cdef const long long *_q_data(obj, Py_ssize_t m) except NULL:
+    # the items of an array('q') of m items (block_counts' and carried_counts' results)
+    cdef carray arr
+    if type(obj) is not carray:
+        raise TypeError("block counts must be array('q')")
+    arr = <carray>obj
+    if arr.ob_descr.typecode != c'q' or len(arr) != m:
+        raise ValueError("block counts must be array('q') of one item a block")
+    return arr.data.as_longlongs if m else &_Q_EMPTY
+
+
+def page_pass(tuple counts, str low, str text, list starts, list ends, const double[:, ::1] S,
+              unsigned char[:, ::1] G, double[:, ::1] F, long long[::1] chars, L, log1p, nav_words, str strip,
+              const unsigned char[::1] end_lut, const double[::1] weights, Py_ssize_t length_low,
+              Py_ssize_t length_high, Py_ssize_t max_gap_blocks, double edge, double zclip, Py_ssize_t seed_min_blocks,
+              double clear_score, double min_score, double link_min_score, Py_ssize_t fill_gap_blocks,
+              double fill_min_score, double repeat_min_words, bint decide):
+    """page_furniture's work on one page after its counts and sparse cues, in one call
+    (``PageFurniture._pass_compiled``): the link-word and duplicate flags
+    (:func:`nav_flags`, :func:`dup_flags`), the stage-1 matrix (:func:`stage1`) and its
+    logarithms (``log1p``, numpy's, called once on the three rows ``L`` that make them
+    all: :func:`spread_logs`); then, with ``decide``, the seed rule (a page of fewer
+    than ``seed_min_blocks`` blocks none of which is long prose is left alone), the
+    three stages' scores (:func:`page_scores`) and the decision (:func:`page_decide`).
+    The same numbers as those calls, with none of their per-call argument checks and
+    array views.
+
+    ``counts``: block_counts' nine arrays; ``S``: seps and urls (2 rows of ``m``); ``G``:
+    7 rows of flags (nav, menu, endp, heading, keep, shared, and cue, which the caller
+    fills); ``F``: 54 rows (stage 1 in 0-32, z1 33, z3 34, the stage-3 context matrix
+    35-51, words 52, stopwords 53); ``chars``; ``L``: a C-contiguous (3, m) float64
+    array for the logarithms; ``weights``: stages 1, 2 and 3 one after the other.
+
+    Returns 0 when only the features were asked for (not ``decide``), 1 when the seed
+    rule leaves the page alone, 2 when no block is clearly furniture (left alone), 3
+    when ``G``'s keep and shared rows hold the decision.
+
+    >>> import numpy as np
+    >>> from array import array
+    >>> m = 2
+    >>> counts = tuple(array("q", v) for v in ([9, 1], [5, 0], [0, 0], [1, 1], [0, 0], [84, 72], [46, 101], [32, 109], [115, 111]))
+    >>> S, G = np.zeros((2, m)), np.zeros((7, m), np.uint8)
+    >>> F, chars, L = np.empty((54, m)), np.empty(m, np.int64), np.empty((3, m))
+    >>> text = "The cat sat on the mat and the dog sat on the rug.\\nHome"
+    >>> n = text.index("\\n")
+    >>> page_pass(counts, text.lower(), text, [0, n + 1], [n, n + 5], S, G, F, chars, L, np.log1p, frozenset({"home"}),
+    ...           " ", np.zeros(0x10000, np.uint8), np.zeros(33 + 17 + 17), 70, 200, 3, -4.0, 8.0, 12,
+    ...           -3.0, -0.6, 0.0, 3, -2.0, 12.0, False)
+    0
+    >>> chars.tolist(), G[0].tolist(), F[1].tolist() == np.log1p([50.0, 4.0]).tolist()
+    ([50, 4], [0, 1], True)
+    """
+    cdef Py_ssize_t m = len(starts), i, r
+    cdef const long long *c[9]
+    cdef double[:, ::1] Lv = L
+    cdef double *X
+    cdef unsigned char *nav
+    cdef unsigned char *menu
+    cdef unsigned char *endp
+    cdef unsigned char *heading
+    cdef unsigned char *keep
+    cdef unsigned char *shared
+    cdef unsigned char *cue
+    cdef bint prose
+    if (len(counts) != 9 or len(ends) != m or S.shape[0] != 2 or S.shape[1] != m or G.shape[0] != 7
+            or G.shape[1] != m or F.shape[0] != 54 or F.shape[1] != m or chars.shape[0] != m
+            or Lv.shape[0] != 3 or Lv.shape[1] != m or end_lut.shape[0] != 0x10000 or weights.shape[0] != 33 + 34):
+        raise ValueError("shapes differ")  # (no bounds checks below)
+    for r in range(9):
+        c[r] = _q_data(counts[r], m)
+    if m == 0:
+        return 0 if not decide else 1
+    X = &F[0, 0]
+    nav, menu, endp, heading = &G[0, 0], &G[1, 0], &G[2, 0], &G[3, 0]
+    keep, shared, cue = &G[4, 0], &G[5, 0], &G[6, 0]
+    _nav_into(low, starts, ends, c[6], c[7], c[8], nav_words, strip, nav, m)
+    _dup_into(text, starts, ends, shared, m)  # (the duplicate flags, until the decision)
+    _stage1_into(c, starts, ends, &S[0, 0], &S[1, 0], cue, nav, shared, &end_lut[0], length_low, length_high, X,
+                 &chars[0], &F[52, 0], &F[53, 0], endp, menu, heading, m)
+    if decide and m < seed_min_blocks:
+        # the seed rule (PageFurniture._analyse): some block of long prose, else left alone
+        prose = False
+        for i in range(m):
+            if chars[i] >= length_high and X[4 * m + i] >= 0.2:
+                prose = True
+                break
+        if not prose:
+            return 1
+    # the logarithms, numpy's, of the three rows that make the six (spread_logs)
+    for i in range(m):
+        Lv[0, i] = X[m + i]
+        Lv[1, i] = X[6 * m + i]
+        Lv[2, i] = X[25 * m + i]
+    log1p(L, out=L)
+    _spread_into(X, &Lv[0, 0], m)
+    if not decide:
+        return 0
+    _scores_into(X, 33, &weights[0], &weights[33], &weights[50], &F[53, 0], heading, &chars[0], endp, m,
+                 max_gap_blocks, length_low, edge, zclip, &F[33, 0], &F[34, 0], &F[35, 0])
+    if not _decide_into(&F[34, 0], &chars[0], &F[52, 0], nav, menu, cue, &S[1, 0], &F[53, 0], clear_score, min_score,
+                        link_min_score, length_low, fill_gap_blocks, fill_min_score, repeat_min_words, keep, shared,
+                        m):
+        return 2
+    return 3
 
 
 # ---------------------------------------------------------------- language id

@@ -1427,6 +1427,81 @@ def test_compiled_scores_and_decision_are_the_numpy_ones(page, inserts, gap, cle
     assert a.repeats == b.repeats
 
 
+#: long lines (at least length_high characters) with a stopword density above, between
+#: and below the seed rule's 0.2 and the "stopwords" reason's 0.3
+_LONG_LINES = st.sampled_from([
+    "The council voted on Tuesday to raise the budget for the schools of the city, and the mayor said that the "
+    "money would be spent on the teachers and the buildings of the poorest districts, which had waited for it for years.",
+    "Budget council vote on Tuesday raises funding for city schools, mayor approves teacher salaries and building "
+    "repairs, poorest districts waited years, opposition criticised the timing, unions welcomed plan, parents applauded decision",
+    "Budget council vote Tuesday raises funding city schools, mayor approves teacher salaries, building repairs, "
+    "poorest districts waited years, opposition criticised timing, unions welcomed plan, parents applauded decision, teachers cheered",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_LINES, _LONG_LINES), min_size=4, max_size=30).map("\n".join),
+       st.sampled_from(["en", "de", "ru"]), st.sampled_from([0, 4, 12, 40]))
+def test_one_compiled_page_pass_decides_as_the_numpy_path_on_short_random_pages(text, lang, seed_blocks):
+    # page_pass (features, the seed rule, scores, decision in one call) against the numpy
+    # path on pages short enough for the seed rule to matter, with its floor moved
+    det = F.PageFurniture(seed_min_blocks=seed_blocks)
+    got = det._analyse(Document(text, {"lang": lang}))
+    with python_paths():
+        want = det._analyse(Document(text, {"lang": lang}))
+    assert (got is None) == (want is None)
+    if got is not None:
+        (a, _), (b, _) = got, want
+        assert a.keep.tolist() == b.keep.tolist() and a.repeats == b.repeats
+        assert np.allclose(a.z3, b.z3, rtol=1e-12, atol=1e-12)
+
+
+def test_page_pass_refuses_other_shapes_and_counts_that_are_not_int64_arrays():
+    from array import array
+    m = 2
+    counts = tuple(array("q", [1, 1]) for _ in range(9))
+    text = "ab\ncd"
+
+    def call(counts=counts, S=np.zeros((2, m)), G=np.zeros((7, m), np.uint8), F_=np.empty((54, m)),
+             L=np.empty((3, m)), w=np.zeros(67)):
+        return FAST.page_pass(counts, text, text, [0, 3], [2, 5], S, G, F_, np.empty(m, np.int64), L, np.log1p,
+                              frozenset(), " ", np.zeros(0x10000, np.uint8), w, 70, 200, 3, -4.0, 8.0, 12, -3.0, -0.6,
+                              0.0, 3, -2.0, 12.0, False)
+
+    assert call() == 0
+    with pytest.raises(ValueError):
+        call(S=np.zeros((2, m + 1)))
+    with pytest.raises(ValueError):
+        call(L=np.empty((2, m)))
+    with pytest.raises(ValueError):
+        call(w=np.zeros(66))
+    with pytest.raises(TypeError):
+        call(counts=tuple([1, 1] for _ in range(9)))
+    with pytest.raises(ValueError):
+        call(counts=tuple(array("q", [1]) for _ in range(9)))  # one item short
+    with pytest.raises(ValueError):
+        call(counts=tuple(array("d", [1.0, 1.0]) for _ in range(9)))  # doubles, not int64
+
+
+@pytest.mark.parametrize("stops, m, verdict", [(10, 3, 2), (7, 3, 1), (10, 12, 2), (7, 12, 2), (8, 3, 2)])
+def test_page_pass_applies_the_seed_rule_to_short_pages_only(stops, m, verdict):
+    # a page of fewer than seed_min_blocks (12) blocks is left alone (1) unless one block
+    # is long prose: at least length_high (200) characters and a stopword density of at
+    # least 0.2 (10 or 8 of 40 words; 7 of 40 is below); with zero weights no block is
+    # clearly furniture, so a page that passes the rule is left alone by the decision (2)
+    from array import array
+    text = "\n".join(["x" * 250] + ["y" * 10] * (m - 1))
+    starts = [0] + [251 + 11 * k for k in range(m - 1)]
+    ends = [250] + [261 + 11 * k for k in range(m - 1)]
+    counts = [array("q", [40] + [1] * (m - 1)), array("q", [stops] + [0] * (m - 1))]
+    counts += [array("q", [0] * m) for _ in range(3)] + [array("q", [120] * m) for _ in range(4)]
+    got = FAST.page_pass(tuple(counts), text, text, starts, ends, np.zeros((2, m)), np.zeros((7, m), np.uint8),
+                         np.empty((54, m)), np.empty(m, np.int64), np.empty((3, m)), np.log1p, frozenset(), " ",
+                         np.zeros(0x10000, np.uint8), np.zeros(67), 70, 200, 3, -4.0, 8.0, 12, -3.0, -0.6, 0.0, 3,
+                         -2.0, 12.0, True)
+    assert got == verdict
+
+
 def test_page_decide_finds_the_blocks_that_may_repeat():
     m = 6
     z3 = np.array([2.0, 2.0, -5.0, 2.0, 2.0, 2.0])

@@ -125,6 +125,12 @@ def _weight_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(w1), np.array(w2), np.array(w3)
 
 
+@lru_cache(maxsize=1)
+def _weights_packed() -> np.ndarray:
+    """The three stages' weights one after the other (``cleaner._fast.page_pass``)."""
+    return np.concatenate(_weight_arrays())
+
+
 def _dot(w: np.ndarray, X: np.ndarray) -> np.ndarray:
     """``w @ X`` without BLAS: numpy hands a matrix-vector product to BLAS, whose
     threads burn CPU on a loaded machine for a product this small."""
@@ -288,6 +294,7 @@ class PageFurniture(BaseDetector):
         # sentence-end characters as a lookup table over the BMP (one fancy index a page)
         self._end_lut = np.zeros(0x10000, dtype=bool)
         self._end_lut[[ord(c) for c in self._end if ord(c) < 0x10000]] = True
+        self._end_lut_u8 = self._end_lut.view(np.uint8)  # (as the compiled module reads it)
         self._cues = _cue_triggers()
 
     # ------------------------------------------------------------------ stage 0
@@ -401,27 +408,18 @@ class PageFurniture(BaseDetector):
         of three on each side).  Only the few blocks that hold a separator, a URL cue or
         a notice cue (:meth:`_sparse_cues`), and the short ones (link words), are looked
         at one by one.  Text that is not Chinese or Japanese goes through the compiled
-        :meth:`_features_compiled` when ``cleaner._fast`` is built; this numpy path (with
+        :meth:`_pass_compiled` when ``cleaner._fast`` is built; this numpy path (with
         :meth:`_counts`) gives the same numbers."""
         text = doc.text
         low = doc.lower
-        blocks = doc.blocks
         lo, hi = (self.cjk_length_low, self.cjk_length_high) if cjk else (self.length_low, self.length_high)
         first, last = pg.first, pg.last
         m = len(first)
         f = fast()
-        if m == len(blocks):
-            starts = doc.block_starts()  # (made once a document: the trigger scan's)
-            ends = list(map(_END, blocks))
-        elif f is not None:
-            starts, ends = f.bounds(blocks, first, last)
-        else:
-            starts = [blocks[i].start for i in first]
-            ends = [blocks[i].end for i in last]
-        pg.start, pg.end = starts, ends
-        seps, urls, cue = self._sparse_cues(doc, starts, ends, first, last)
         if f is not None and not cjk:
-            return self._features_compiled(f, doc, pg, seps, urls, cue)
+            return self._pass_compiled(f, doc, pg, decide=False)[0]
+        starts, ends = self._bounds(doc, pg)
+        seps, urls, cue = self._sparse_cues(doc, starts, ends, first, last)
         sa, ea = np.array(starts), np.array(ends)
         words, stops, digit_chars, titles, commas, f, last_cp, last2, last3 = self._counts(doc, sa, ea, cjk)
         chars = ea - sa
@@ -501,22 +499,47 @@ class PageFurniture(BaseDetector):
         X[32] = (chars >= hi) & endp
         return X
 
+    def _bounds(self, doc: Document, pg: "_Page") -> tuple[list[int], list[int]]:
+        """The start of each block's first line and the end of its last (``pg.start``,
+        ``pg.end``)."""
+        blocks = doc.blocks
+        first, last = pg.first, pg.last
+        f = fast()
+        if len(first) == len(blocks):
+            starts = doc.block_starts()  # (made once a document: the trigger scan's)
+            ends = list(map(_END, blocks))
+        elif f is not None:
+            starts, ends = f.bounds(blocks, first, last)
+        else:
+            starts = [blocks[i].start for i in first]
+            ends = [blocks[i].end for i in last]
+        pg.start, pg.end = starts, ends
+        return starts, ends
+
     def _sparse_cues(self, doc: Document, starts: list[int], ends: list[int], first: list[int],
-                     last: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     last: list[int], out: "tuple[np.ndarray, np.ndarray, np.ndarray] | None" = None,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Menu separators, URL cues and notice cues per block: only the blocks that hold
         a separator character, a URL cue or a notice cue (one Aho-Corasick pass over the
-        document, :func:`candidate_blocks`) are looked at."""
+        document, :func:`candidate_blocks`) are looked at.  ``out``: zeroed arrays to
+        fill (seps, urls, and the cue flags as bytes), with the compiled module only."""
         text, low = doc.text, doc.lower
         m = len(first)
+        f = fast()
+        if f is not None:  # the same arrays, in one compiled call (cleaner._fast.sparse_cues)
+            if out is None:
+                seps, urls, cue = np.zeros(m), np.zeros(m), np.zeros(m, dtype=bool)
+                cue_bytes = cue.view(np.uint8)
+            else:
+                seps, urls, cue_bytes = out
+                cue = cue_bytes
+            f.sparse_cues(text, low, starts, ends, first, last, candidate_blocks(doc, _SEP_CHARS),
+                          candidate_blocks(doc, _URL_CUES), candidate_blocks(doc, self._cues) if self._cues else (),
+                          seps, urls, cue_bytes)
+            return seps, urls, cue
         seps = np.zeros(m)
         urls = np.zeros(m)
         cue = np.zeros(m, dtype=bool)
-        f = fast()
-        if f is not None:  # the same arrays, in one compiled call (cleaner._fast.sparse_cues)
-            f.sparse_cues(text, low, starts, ends, first, last, candidate_blocks(doc, _SEP_CHARS),
-                          candidate_blocks(doc, _URL_CUES), candidate_blocks(doc, self._cues) if self._cues else (),
-                          seps, urls, cue.view(np.uint8))
-            return seps, urls, cue
         # line index -> block index (they differ once wrapped lines are joined)
         if m == len(doc.blocks):
             para_of = None
@@ -537,37 +560,44 @@ class PageFurniture(BaseDetector):
                 cue[i if para_of is None else para_of[i]] = True
         return seps, urls, cue
 
-    def _features_compiled(self, f: Any, doc: Document, pg: "_Page", seps: np.ndarray, urls: np.ndarray,
-                           cue: np.ndarray) -> np.ndarray:
+    def _pass_compiled(self, f: Any, doc: Document, pg: "_Page", decide: bool) -> tuple[np.ndarray, int]:
         """:meth:`_features` for text that is not Chinese or Japanese, through
-        ``cleaner._fast``: the counts (``block_counts``), the link-word and duplicate
-        flags (``nav_flags``, ``dup_flags``) and the whole stage-1 matrix (``stage1``) in
-        four compiled calls instead of about a hundred numpy operations on short arrays
-        (most of a short record's cost); the logarithms stay numpy's.  The same numbers
-        as the numpy path (``tests/test_fast.py``)."""
-        text = doc.text
-        starts, ends = pg.start, pg.end
+        ``cleaner._fast``, and with ``decide`` the rest of :meth:`_analyse`'s work too:
+        the counts (``block_counts``, or the first pass's carried, :meth:`_counts_compiled`)
+        and the sparse cues, then one call (``page_pass``) for the link-word and
+        duplicate flags, the stage-1 matrix and its logarithms (numpy's), the seed rule,
+        the three stages' scores and the decision, instead of about a hundred numpy
+        operations on short arrays and a dozen compiled calls (most of a short record's
+        cost).  The same numbers as the numpy path (``tests/test_fast.py``).
+
+        Returns the stage-1 matrix and ``page_pass``'s verdict: 0 (features only), 1 or 2
+        (the page is left alone: the seed rule, or no block clearly furniture), 3
+        (``pg.keep`` holds the decision, before :meth:`_repeats`)."""
+        starts, ends = self._bounds(doc, pg)
         m = len(starts)
+        S = np.zeros((2, m))  # seps, urls
+        G = np.zeros((7, m), dtype=bool)  # nav, menu, endp, heading, keep, shared, cue
+        Gb = G.view(np.uint8)
+        self._sparse_cues(doc, starts, ends, pg.first, pg.last, (S[0], S[1], Gb[6]))
         counts = self._counts_compiled(f, doc, pg)
-        nav = np.empty(m, dtype=bool)
-        f.nav_flags(doc.lower, starts, ends, counts[6], counts[7], counts[8], _nav_table(self._nav), _NAV_STRIP,
-                    nav.view(np.uint8))
-        dup = np.empty(m, dtype=bool)
-        f.dup_flags(text, starts, ends, dup.view(np.uint8))
-        X = np.empty((len(STAGE1), m))
+        F = np.empty((54, m))  # stage 1 (0-32), z1, z3, stage-3 context (35-51), words, stopwords
         chars = np.empty(m, dtype=np.int64)
-        words, stops = np.empty(m), np.empty(m)
-        endp, menu, heading = np.empty(m, dtype=bool), np.empty(m, dtype=bool), np.empty(m, dtype=bool)
-        f.stage1(counts, starts, ends, seps, urls, cue.view(np.uint8), nav.view(np.uint8), dup.view(np.uint8),
-                 self._end_lut.view(np.uint8), self.length_low, self.length_high, X, chars, words, stops,
-                 endp.view(np.uint8), menu.view(np.uint8), heading.view(np.uint8))
-        logs = X[_LOG_SOURCES]  # characters, stopwords, window stopwords (a copy)
-        np.log1p(logs, out=logs)
-        f.spread_logs(X, logs)  # and the rows made from them (shifted, or where short)
-        pg.chars, pg.words, pg.stop, pg.density = chars, words, stops, X[4]
-        pg.title, pg.digits, pg.urls, pg.seps = X[8], X[9], urls, seps
-        pg.nav, pg.cue, pg.menu, pg.endp, pg.heading = nav, cue, menu, endp, heading
-        return X
+        verdict = f.page_pass(counts, doc.lower, doc.text, starts, ends, S, Gb, F, chars, np.empty((3, m)), np.log1p,
+                              _nav_table(self._nav), _NAV_STRIP, self._end_lut_u8, _weights_packed(), self.length_low,
+                              self.length_high, self.max_gap_blocks, -_ZCLIP / 2, _ZCLIP, self.seed_min_blocks,
+                              self.clear_score, self.min_score, self.link_min_score, self.fill_gap_blocks,
+                              self.fill_min_score, float(self.repeat_min_words), decide)
+        X = F[:33]
+        pg.chars, pg.words, pg.stop, pg.density = chars, F[52], F[53], F[4]
+        pg.title, pg.digits, pg.urls, pg.seps = F[8], F[9], S[1], S[0]
+        pg.nav, pg.cue, pg.menu, pg.endp, pg.heading = G[0], G[6], G[1], G[2], G[3]
+        if verdict == 3:
+            pg.z1, pg.z3, pg.x3 = F[33], F[34], F[35:52]
+            pg.keep = G[4]
+            shared = G[5]
+            if shared.any():
+                self._repeats(doc, pg, np.flatnonzero(shared))
+        return X, verdict
 
     @staticmethod
     def _counts_compiled(f: Any, doc: Document, pg: "_Page") -> tuple[Any, ...]:
@@ -823,6 +853,14 @@ class PageFurniture(BaseDetector):
         if len(first) < self.min_blocks:
             return None
         pg = _Page(first, last)
+        f = fast()
+        if f is not None and not cjk:
+            # features, seed rule, scores and decision in one compiled call (page_pass)
+            if self._pass_compiled(f, doc, pg, decide=True)[1] != 3:
+                return None
+            if not pg.keep.any():
+                return None  # never empty a page: nothing here looks like its content
+            return pg, cjk
         X1 = self._features(doc, pg, stop, cjk)
         hi = self.cjk_length_high if cjk else self.length_high
         if len(first) < self.seed_min_blocks and not bool(((pg.chars >= hi) & (pg.density >= 0.2)).any()):
@@ -834,7 +872,6 @@ class PageFurniture(BaseDetector):
         # alone (a cleaned page, a page of text): the doubtful blocks stay.  This also
         # makes a second pass over the output find nothing in most pages.  (Asked
         # before the decision, which it does not depend on: most pages stop here.)
-        f = fast()
         if f is not None:  # the test, _decide and _fill in one compiled call (cleaner._fast.page_decide)
             m = len(first)
             keep, shared = np.empty(m, dtype=bool), np.empty(m, dtype=bool)
