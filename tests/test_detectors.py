@@ -422,3 +422,26 @@ def test_verdicts_are_not_kept_for_a_detector_with_its_own_candidates():
     assert det._verdicts == {} and not det.line_local
     plain = Copyright()
     assert list(plain.detect(Document(text))) and plain._verdicts
+
+
+def test_candidate_blocks_serves_a_tuple_by_identity_and_any_other_iterable_alike(monkeypatch):
+    # candidate_blocks remembers the set id of a trigger tuple by the tuple's identity; a
+    # list, a new equal tuple, or a tuple past the bound get the same answer, and the
+    # memo never grows past its bound
+    from cleaner.detectors import base as B
+
+    text = "Home\nWe use cookies on this site.\nThe council met.\n© 2024 Example. All rights reserved.\nPrivacy policy"
+    trig = ("cookie", "©", "privacy")
+    want = B._candidate_blocks_scan(Document(text, {}), trig)
+    assert want == [1, 3, 4]
+    assert B.candidate_blocks(Document(text, {}), trig) == want
+    assert B._SID_OF[id(trig)][0] is trig
+    assert B.candidate_blocks(Document(text, {}), trig) == want  # (served by identity)
+    assert B.candidate_blocks(Document(text, {}), list(trig)) == want
+    assert B.candidate_blocks(Document(text, {}), tuple(list(trig))) == want
+    monkeypatch.setattr(B, "_SID_OF_MAX", len(B._SID_OF))
+    for _ in range(3):
+        fresh = tuple(["council", "home"])
+        assert B.candidate_blocks(Document(text, {}), fresh) == [0, 2]
+        assert id(fresh) not in B._SID_OF or B._SID_OF[id(fresh)][0] is not fresh
+    assert B.candidate_blocks(Document(text, {}), ("", "home")) == B._candidate_blocks_scan(Document(text, {}), ("", "home"))

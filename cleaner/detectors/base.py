@@ -640,6 +640,13 @@ def _cue_list(hs: list[tuple[bool, str, int]]) -> str:
     return ", ".join(repr(_snip(h[1], 30)) for h in hs[:4]) + (" …" if len(hs) > 4 else "")
 
 
+#: trigger tuples already registered, by identity: ``id(tuple) -> (tuple, set id)``.  The
+#: tuple is held, so that its id cannot pass to another object; a caller that makes a new
+#: tuple on every call fills it only up to the bound, and is then served by ``set_id``.
+_SID_OF: dict[int, tuple[tuple[str, ...], int]] = {}
+_SID_OF_MAX = 4096
+
+
 def candidate_blocks(doc: Document, triggers: Iterable[str]) -> list[int]:
     """Blocks of ``doc`` whose lowercased text contains any of ``triggers``.
 
@@ -647,10 +654,16 @@ def candidate_blocks(doc: Document, triggers: Iterable[str]) -> list[int]:
     work is proportional to the number of hits, not to the number of lines).  A hit is
     filed under the block that holds its first character, as ``Document.block_at`` says.
     """
-    trig = triggers if isinstance(triggers, tuple) else tuple(triggers)
-    if not trig or "" in trig:
-        return _candidate_blocks_scan(doc, trig)
-    sid = _INDEX.set_id(trig)
+    got = _SID_OF.get(id(triggers))
+    if got is not None and got[0] is triggers:
+        sid = got[1]  # (a detector passes the same tuple on every call: no hash of it, no check)
+    else:
+        trig = triggers if isinstance(triggers, tuple) else tuple(triggers)
+        if not trig or "" in trig:
+            return _candidate_blocks_scan(doc, trig)
+        sid = _INDEX.set_id(trig)
+        if trig is triggers and len(_SID_OF) < _SID_OF_MAX:
+            _SID_OF[id(trig)] = (trig, sid)
     cache = doc._cands
     if cache is None or sid not in cache:
         # first call on this document (or a trigger set seen for the first time)
