@@ -1883,7 +1883,47 @@ def reasons(list idx, list first, list last, dict repeats, const long long[::1] 
     ...         one(0.25), one(0.125), 70, False)
     ['page furniture block of 2 lines: link word; short (12 chars); next to boilerplate; outside the main text; score 0.12 (block alone 0.25)']
     """
-    cdef Py_ssize_t i, m = chars.shape[0], n
+    cdef Py_ssize_t m = chars.shape[0]
+    if (words.shape[0] != m or nav.shape[0] != m or urls.shape[0] != m or seps.shape[0] != m or cue.shape[0] != m
+            or density.shape[0] != m or title.shape[0] != m or digits.shape[0] != m or zp1.shape[0] != m
+            or zn1.shape[0] != m or inside.shape[0] != m or p1.shape[0] != m or p3.shape[0] != m):
+        raise ValueError("lengths differ")
+    if m == 0:
+        if idx:
+            raise IndexError("block index out of range")
+        return []
+    return _reasons_of(idx, first, last, repeats, &chars[0], &words[0], &nav[0], &urls[0], &seps[0], &cue[0],
+                       &density[0], &title[0], &digits[0], &zp1[0], &zn1[0], &inside[0], &p1[0], &p3[0], m,
+                       length_low, cjk)
+
+
+def reasons_packed(list idx, list first, list last, dict repeats, const long long[::1] chars,
+                   const double[:, ::1] F, const unsigned char[:, ::1] G, const double[:, ::1] S,
+                   const double[::1] p1, const double[::1] p3, long long length_low, bint cjk):
+    """:func:`reasons` over :func:`page_pass`'s arrays (``F``: words in row 52, density,
+    title and digits in rows 4, 8 and 9, the stage-3 context matrix from row 35; ``G``:
+    link words in row 0, notice cues in row 6; ``S``: separators and URLs), without a
+    view of each row."""
+    cdef Py_ssize_t m = chars.shape[0]
+    if (F.shape[0] != 54 or F.shape[1] != m or G.shape[0] != 7 or G.shape[1] != m or S.shape[0] != 2
+            or S.shape[1] != m or p1.shape[0] != m or p3.shape[0] != m):
+        raise ValueError("shapes differ")
+    if m == 0:
+        if idx:
+            raise IndexError("block index out of range")
+        return []
+    return _reasons_of(idx, first, last, repeats, &chars[0], &F[52, 0], &G[0, 0], &S[1, 0], &S[0, 0], &G[6, 0],
+                       &F[4, 0], &F[8, 0], &F[9, 0], &F[37, 0], &F[38, 0], &F[44, 0], &p1[0], &p3[0], m,
+                       length_low, cjk)
+
+
+cdef list _reasons_of(list idx, list first, list last, dict repeats, const long long *chars, const double *words,
+                      const unsigned char *nav, const double *urls, const double *seps, const unsigned char *cue,
+                      const double *density, const double *title, const double *digits, const double *zp1,
+                      const double *zn1, const double *inside, const double *p1, const double *p3, Py_ssize_t m,
+                      long long length_low, bint cjk):
+    # :func:`reasons` over pointers (m items each)
+    cdef Py_ssize_t i, n
     cdef double w
     cdef bint zp, zn
     cdef list out = []

@@ -591,6 +591,7 @@ class PageFurniture(BaseDetector):
         pg.chars, pg.words, pg.stop, pg.density = chars, F[52], F[53], F[4]
         pg.title, pg.digits, pg.urls, pg.seps = F[8], F[9], S[1], S[0]
         pg.nav, pg.cue, pg.menu, pg.endp, pg.heading = G[0], G[6], G[1], G[2], G[3]
+        pg.packed = (F, Gb, S)
         if verdict == 3:
             pg.z1, pg.z3, pg.x3 = F[33], F[34], F[35:52]
             pg.keep = G[4]
@@ -778,6 +779,9 @@ class PageFurniture(BaseDetector):
         x3 = pg.x3
         lo = self.cjk_length_low if cjk else self.length_low
         f = fast()
+        if f is not None and pg.packed is not None:  # (the rows of page_pass's arrays, read in place)
+            return f.reasons_packed(idx, pg.first, pg.last, pg.repeats, pg.chars, *pg.packed,
+                                    1 / (1 + np.exp(-pg.z1)), 1 / (1 + np.exp(-pg.z3)), lo, cjk)
         if f is not None:  # the same strings, one compiled loop (cleaner._fast.reasons)
             f64, u8 = np.float64, np.uint8
             c = np.ascontiguousarray
@@ -943,8 +947,10 @@ class _Page:
 
     __slots__ = ("first", "last", "start", "end", "chars", "words", "stop", "density", "title", "digits",
                  "urls", "seps", "nav", "cue", "menu", "endp", "heading", "z1", "z3", "x3", "keep",
-                 "repeats")
+                 "repeats", "packed")
 
     def __init__(self, first: list[int], last: list[int]) -> None:
         self.first, self.last = first, last
         self.repeats: dict[int, int] = {}
+        #: cleaner._fast.page_pass's arrays (F, G, S) whose rows the fields above are
+        self.packed: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
