@@ -572,7 +572,7 @@ class PageFurniture(BaseDetector):
 
         Returns the stage-1 matrix and ``page_pass``'s verdict: 0 (features only), 1 or 2
         (the page is left alone: the seed rule, or no block clearly furniture), 3
-        (``pg.keep`` holds the decision, before :meth:`_repeats`)."""
+        (``pg.keep`` holds the decision, :meth:`_repeats` applied)."""
         starts, ends = self._bounds(doc, pg)
         m = len(starts)
         S = np.zeros((2, m))  # seps, urls
