@@ -16,7 +16,9 @@ process whose CPU time and peak RSS are measured:
   (``default`` = whatever the default pipeline is on this checkout; ``no-typos`` = the
   default without the typo fixer; ``core`` = the five pattern detectors, no typos);
 - the peer, datatrove ``C4QualityFilter(min_num_sentences=-1)`` + ``FTFYFormatter``
-  through its ``LocalPipelineExecutor`` (needs the ``bench`` extra);
+  through its ``LocalPipelineExecutor`` (needs the ``bench`` extra), on the same records
+  as the default pipeline (its prefix, when it has one) and right before it, so that
+  each round also gives a ratio of two neighbouring runs;
 - the ceiling: ``orjson.loads`` + ``orjson.dumps`` per line, read and written like clean;
 - with ``--compressed``, clean (1 worker) and the ceiling on ``.gz`` and ``.zst`` copies
   (of the prefix, for a pipeline timed on one).
@@ -486,9 +488,12 @@ def main(argv: list[str] | None = None) -> int:
                 outdir = os.path.join(tmp, "dt-out")
                 logs = os.path.join(tmp, f"dt-logs-{rnd}")
                 shutil.rmtree(outdir, ignore_errors=True)
+                # the same records as the default pipeline, timed right before it
+                pin = slow_prefix if "default" in slow else dump
+                pmb = os.path.getsize(pin) / 1e6
                 add("datatrove C4+ftfy jsonl", timed(
-                    "datatrove", [sys.executable, script, os.path.dirname(dump), os.path.basename(dump), outdir, logs],
-                    mb_full, docs_full))
+                    "datatrove", [sys.executable, script, os.path.dirname(pin), os.path.basename(pin), outdir, logs],
+                    pmb, docs_full if pin == dump else count_lines(pin), "" if pin == dump else f"(first {pmb:,.0f} MB)"))
             # clean
             for p in pipes:
                 inp = slow_prefix if p in slow else dump
@@ -546,6 +551,14 @@ def render(series: dict[str, Series], args: argparse.Namespace, mb: float, docs:
         lines.append(f"| {key} {note} | {r:.2f} | {xp} | {xc} | {s.med('wall'):.1f} | {s.mbps_wall:.2f} | "
                      f"{docs_s:,.0f} | {s.med('rss_mb'):.0f} | {s.med('pss_mb'):.0f} |")
     lines.append("")
+    mine = series.get("clean default 1w")
+    if peer and mine and len(peer.runs) == len(mine.runs):
+        # each round's ratio: the two runs follow each other, so a swing of the machine's
+        # speed between rounds cancels out of it (not out of the medians above)
+        ratios = [(m.mb / m.cpu) / (q.mb / q.cpu) for m, q in zip(mine.runs, peer.runs)]
+        lines.append("- `default` 1 worker against datatrove, round by round (the peer runs right before it, "
+                     f"on the same records): {', '.join(f'{r:.2f}x' for r in ratios)}; median "
+                     f"**{statistics.median(ratios):.2f}x**.")
     for p in pipes:
         a, b = series.get(f"clean {p} 1w"), series.get(f"clean {p} 2w")
         if a and b:
