@@ -435,13 +435,13 @@ def test_candidate_blocks_serves_a_tuple_by_identity_and_any_other_iterable_alik
     want = B._candidate_blocks_scan(Document(text, {}), trig)
     assert want == [1, 3, 4]
     assert B.candidate_blocks(Document(text, {}), trig) == want
-    assert B._SID_OF[id(trig)][0] is trig
+    assert B._INDEX._by_id[id(trig)][0] is trig and B._INDEX.known(trig) is not None
     assert B.candidate_blocks(Document(text, {}), trig) == want  # (served by identity)
     assert B.candidate_blocks(Document(text, {}), list(trig)) == want
     assert B.candidate_blocks(Document(text, {}), tuple(list(trig))) == want
-    monkeypatch.setattr(B, "_SID_OF_MAX", len(B._SID_OF))
+    monkeypatch.setattr(B._INDEX, "BY_ID_MAX", len(B._INDEX._by_id))
     for _ in range(3):
         fresh = tuple(["council", "home"])
         assert B.candidate_blocks(Document(text, {}), fresh) == [0, 2]
-        assert id(fresh) not in B._SID_OF or B._SID_OF[id(fresh)][0] is not fresh
+        assert B._INDEX.known(fresh) is None
     assert B.candidate_blocks(Document(text, {}), ("", "home")) == B._candidate_blocks_scan(Document(text, {}), ("", "home"))

@@ -500,8 +500,15 @@ class _TriggerIndex:
     :func:`_candidate_blocks_scan`, which the tests compare it with).
     """
 
+    #: at most this many tuples remembered by identity (:meth:`known`)
+    BY_ID_MAX = 4096
+
     def __init__(self) -> None:
         self.sets: dict[tuple[str, ...], int] = {}
+        #: the tuples given to set_id, by identity: ``id -> (tuple, set id)`` (:meth:`known`).
+        #: Each tuple is held, so that its id cannot pass to another object; a caller that
+        #: makes a new tuple on every call fills this only up to the bound.
+        self._by_id: dict[int, tuple[tuple[str, ...], int]] = {}
         self._lock = threading.Lock()
         # (automaton, pattern index -> set ids, set ids): replaced as one, so that a
         # thread scanning while another registers a set never mixes two versions
@@ -510,6 +517,12 @@ class _TriggerIndex:
         #: whitespace: then each hit is in a line that is a block, and a block's
         #: candidacy depends on its own line alone (see :meth:`carry`)
         self.line_bound = True
+
+    def known(self, triggers: object) -> int | None:
+        """The set id of a trigger tuple that :meth:`set_id` was given, by the tuple's
+        identity (no hash of its strings), or None."""
+        got = self._by_id.get(id(triggers))
+        return got[1] if got is not None and got[0] is triggers else None
 
     def set_id(self, triggers: tuple[str, ...]) -> int:
         sid = self.sets.get(triggers)
@@ -520,6 +533,8 @@ class _TriggerIndex:
                     sid = len(self.sets)
                     self._build({**self.sets, triggers: sid})
                     self.sets[triggers] = sid
+        if len(self._by_id) < self.BY_ID_MAX:
+            self._by_id[id(triggers)] = (triggers, sid)
         return sid
 
     def _build(self, sets: dict[tuple[str, ...], int]) -> None:
@@ -640,13 +655,6 @@ def _cue_list(hs: list[tuple[bool, str, int]]) -> str:
     return ", ".join(repr(_snip(h[1], 30)) for h in hs[:4]) + (" …" if len(hs) > 4 else "")
 
 
-#: trigger tuples already registered, by identity: ``id(tuple) -> (tuple, set id)``.  The
-#: tuple is held, so that its id cannot pass to another object; a caller that makes a new
-#: tuple on every call fills it only up to the bound, and is then served by ``set_id``.
-_SID_OF: dict[int, tuple[tuple[str, ...], int]] = {}
-_SID_OF_MAX = 4096
-
-
 def candidate_blocks(doc: Document, triggers: Iterable[str]) -> list[int]:
     """Blocks of ``doc`` whose lowercased text contains any of ``triggers``.
 
@@ -654,16 +662,12 @@ def candidate_blocks(doc: Document, triggers: Iterable[str]) -> list[int]:
     work is proportional to the number of hits, not to the number of lines).  A hit is
     filed under the block that holds its first character, as ``Document.block_at`` says.
     """
-    got = _SID_OF.get(id(triggers))
-    if got is not None and got[0] is triggers:
-        sid = got[1]  # (a detector passes the same tuple on every call: no hash of it, no check)
-    else:
+    sid = _INDEX.known(triggers)  # (a detector passes the same tuple on every call)
+    if sid is None:
         trig = triggers if isinstance(triggers, tuple) else tuple(triggers)
         if not trig or "" in trig:
             return _candidate_blocks_scan(doc, trig)
         sid = _INDEX.set_id(trig)
-        if trig is triggers and len(_SID_OF) < _SID_OF_MAX:
-            _SID_OF[id(trig)] = (trig, sid)
     cache = doc._cands
     if cache is None or sid not in cache:
         # first call on this document (or a trigger set seen for the first time)
