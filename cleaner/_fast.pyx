@@ -7,10 +7,11 @@ numpy, with the same results, which the tests check).
   (hard-wrapped prose joined into blocks), :func:`bounds` (the blocks' offsets),
   :func:`block_counts` (per-block words, stopwords, digits, capitals, commas),
   :func:`sparse_cues` (menu separators, URL and notice cues),
-  :func:`nav_flags`, :func:`dup_flags` and :func:`stage1` (the stage-1 feature matrix;
-  numpy takes its logarithms), :func:`page_scores` (the three stages' scores, with
-  :func:`context`, the context features of stages 2 and 3), :func:`page_decide` (the
-  decision) and :func:`reasons` (the span reasons).  Blocks are read as tuples
+  :func:`page_pass` (the link-word and duplicate flags, the stage-1 feature matrix, whose
+  logarithms numpy takes, the three stages' scores and the decision, in one call; for
+  Chinese and Japanese, whose features numpy computes, :func:`page_scores`, with
+  :func:`context`, and :func:`page_decide`), :func:`nav_flags` and :func:`dup_flags`
+  (page_pass's flags on their own) and :func:`reasons` (the span reasons).  Blocks are read as tuples
   (``Block`` is a NamedTuple, whose own item access is a slow Python-level slot).
 - :func:`file_hits`: the trigger index's Aho-Corasick hits filed under their blocks.
 - :func:`menu_flags`: link_farm's lines that may be items of a navigation menu.
@@ -1337,31 +1338,13 @@ cdef int _dup_into(str text, list starts, list ends, unsigned char *out, Py_ssiz
     return 0
 
 
-def spread_logs(double[:, ::1] X, const double[:, ::1] L):
-    """Put the logarithms of the stage-1 matrix in place from the three distinct ones:
-    ``L`` is ``log1p`` of rows 1 (characters), 6 (stopwords) and 25 (stopwords in the
-    window) of ``X``; rows 19 and 20 are row 1 shifted by one block (0 past an end) and
-    row 31 is row 25 where row 2 (short) is set, else 0.  The same numbers as
-    ``log1p`` of each of the six rows (``log1p(0) == 0``; row 2 is 0 or 1): one numpy
-    call on three rows instead of six on six.
-
-    >>> import numpy as np
-    >>> X = np.zeros((33, 3)); X[2] = [1, 0, 1]; L = np.log1p(np.array([[1., 2., 3.], [0., 1., 0.], [4., 5., 6.]]))
-    >>> spread_logs(X, L)
-    >>> bool((X[19] == [0, L[0, 0], L[0, 1]]).all() and (X[20] == [L[0, 1], L[0, 2], 0]).all())
-    True
-    >>> bool((X[31] == [L[2, 0], 0, L[2, 2]]).all() and (X[1] == L[0]).all() and (X[25] == L[2]).all())
-    True
-    """
-    cdef Py_ssize_t m = X.shape[1]
-    if X.shape[0] < 33 or L.shape[0] != 3 or L.shape[1] != m:
-        raise ValueError("X must have 33 rows and L three rows of X's length")
-    if m:
-        _spread_into(&X[0, 0], &L[0, 0], m)
-
-
 cdef void _spread_into(double *X, const double *L, Py_ssize_t m) noexcept nogil:
-    # :func:`spread_logs` over pointers (row r of X at X + r * m, of L at L + r * m)
+    # The logarithms of the stage-1 matrix put in place from the three distinct ones
+    # (row r of X at X + r * m, of L at L + r * m): L is log1p of X's rows 1
+    # (characters), 6 (stopwords) and 25 (stopwords in the window); rows 19 and 20 are
+    # row 1 shifted by one block (0 past an end), and row 31 is row 25 where row 2
+    # (short) is set, else 0.  The same numbers as log1p of each of the six rows
+    # (log1p(0) == 0; row 2 is 0 or 1): one numpy call on three rows instead of six.
     cdef Py_ssize_t i
     for i in range(m):
         X[m + i] = L[i]
@@ -1372,49 +1355,19 @@ cdef void _spread_into(double *X, const double *L, Py_ssize_t m) noexcept nogil:
         X[31 * m + i] = L[2 * m + i] if X[2 * m + i] != 0.0 else 0.0
 
 
-def stage1(tuple counts, list starts, list ends, const double[::1] seps, const double[::1] urls,
-           const unsigned char[::1] cue, const unsigned char[::1] nav, const unsigned char[::1] dup,
-           const unsigned char[::1] end_lut, Py_ssize_t length_low, Py_ssize_t length_high,
-           double[:, ::1] X, long long[::1] chars, double[::1] words, double[::1] stops,
-           unsigned char[::1] endp, unsigned char[::1] menu, unsigned char[::1] heading):
-    """``PageFurniture._features``' stage-1 matrix into ``X`` (33 rows, ``STAGE1``; one
-    column a block) and the blocks' lengths, words, stopwords, end punctuation, menu and
-    heading flags, from ``block_counts``' nine arrays and the sparse per-block cues.
-
-    Rows 1, 6, 19, 20, 25 and 31 are left holding the argument of their ``log1p``
-    (characters, stopwords, the neighbours' characters, the window's stopwords; row 31
-    the window's stopwords of a short block, else 0): the caller takes ``numpy.log1p``
-    of them in place, so that every logarithm is numpy's, as on the numpy path.  All
-    other numbers come from the same operations in the same order as that path."""
-    cdef Py_ssize_t m = len(starts)
-    cdef const long long[::1] c_words, c_stops, c_digits, c_titles, c_commas, c_first, c_last
-    cdef const long long *c[7]
-    if len(counts) != 9:
-        raise ValueError("block_counts gives nine arrays")
-    c_words, c_stops, c_digits, c_titles, c_commas, c_first, c_last = counts[0], counts[1], counts[2], \
-        counts[3], counts[4], counts[5], counts[6]
-    if (len(ends) != m or X.shape[0] != 33 or X.shape[1] != m or c_words.shape[0] != m or c_stops.shape[0] != m
-            or c_digits.shape[0] != m or c_titles.shape[0] != m or c_commas.shape[0] != m
-            or c_first.shape[0] != m or c_last.shape[0] != m or seps.shape[0] != m or urls.shape[0] != m
-            or cue.shape[0] != m or nav.shape[0] != m or dup.shape[0] != m or chars.shape[0] != m
-            or words.shape[0] != m or stops.shape[0] != m or endp.shape[0] != m or menu.shape[0] != m
-            or heading.shape[0] != m or end_lut.shape[0] != 0x10000):
-        raise ValueError("shapes differ")  # (no bounds checks below)
-    if m == 0:
-        return
-    c[0], c[1], c[2], c[3], c[4], c[5], c[6] = &c_words[0], &c_stops[0], &c_digits[0], &c_titles[0], \
-        &c_commas[0], &c_first[0], &c_last[0]
-    _stage1_into(c, starts, ends, &seps[0], &urls[0], &cue[0], &nav[0], &dup[0], &end_lut[0], length_low,
-                 length_high, &X[0, 0], &chars[0], &words[0], &stops[0], &endp[0], &menu[0], &heading[0], m)
-
-
 cdef int _stage1_into(const long long **c, list starts, list ends, const double *seps, const double *urls,
                       const unsigned char *cue, const unsigned char *nav, const unsigned char *dup,
                       const unsigned char *end_lut, Py_ssize_t length_low, Py_ssize_t length_high, double *X,
                       long long *chars, double *words, double *stops, unsigned char *endp, unsigned char *menu,
                       unsigned char *heading, Py_ssize_t m) except -1:
-    # :func:`stage1` over pointers: ``c`` the first seven of block_counts' arrays, row r
-    # of X at X + r * m, m >= 1 blocks (``len(starts) == len(ends) == m``)
+    # ``PageFurniture._features``' stage-1 matrix into X (33 rows, STAGE1; row r at
+    # X + r * m, one column a block) and the blocks' lengths, words, stopwords, end
+    # punctuation, menu and heading flags, from ``c``, the first seven of block_counts'
+    # arrays, and the sparse per-block cues; m >= 1 (``len(starts) == len(ends) == m``).
+    # Rows 1, 6, 19, 20, 25 and 31 are left holding the argument of their log1p, which
+    # the caller takes with numpy (_spread_into), so that every logarithm is numpy's, as
+    # on the numpy path.  All other numbers come from the same operations in the same
+    # order as that path.
     cdef Py_ssize_t i, k
     cdef const long long *c_words = c[0]
     cdef const long long *c_stops = c[1]
@@ -1520,9 +1473,8 @@ def page_pass(tuple counts, str low, str text, list starts, list ends, const dou
               double fill_min_score, double repeat_min_words, bint decide):
     """page_furniture's work on one page after its counts and sparse cues, in one call
     (``PageFurniture._pass_compiled``): the link-word and duplicate flags
-    (:func:`nav_flags`, :func:`dup_flags`), the stage-1 matrix (:func:`stage1`) and its
-    logarithms (``log1p``, numpy's, called once on the three rows ``L`` that make them
-    all: :func:`spread_logs`); then, with ``decide``, the seed rule (a page of fewer
+    (:func:`nav_flags`, :func:`dup_flags`), the stage-1 matrix and its logarithms
+    (``log1p``, numpy's, called once on the three rows ``L`` that make all six); then, with ``decide``, the seed rule (a page of fewer
     than ``seed_min_blocks`` blocks none of which is long prose is left alone), the
     three stages' scores (:func:`page_scores`) and the decision (:func:`page_decide`).
     The same numbers as those calls, with none of their per-call argument checks and
@@ -1589,7 +1541,7 @@ def page_pass(tuple counts, str low, str text, list starts, list ends, const dou
                 break
         if not prose:
             return 1
-    # the logarithms, numpy's, of the three rows that make the six (spread_logs)
+    # the logarithms, numpy's, of the three rows that make the six (_spread_into)
     for i in range(m):
         Lv[0, i] = X[m + i]
         Lv[1, i] = X[6 * m + i]

@@ -222,14 +222,14 @@ STAGE2 = ("bias", "z", "zp1", "zn1", "zp2", "zn2", "zmax3", "pmean5", "run_share
           "before_main", "after_main", "header", "short", "end_punct", "dist_main", "zrel")
 
 
-#: rows of the stage-1 matrix that ``cleaner._fast.stage1`` leaves holding the argument of
+#: rows of the stage-1 matrix that ``cleaner._fast.page_pass`` leaves holding the argument of
 #: their ``log1p`` (len, stops, prev_len, next_len, win_stops, short_win_stops)
 _LOG_ROWS = tuple(STAGE1.index(k) for k in ("len", "stops", "prev_len", "next_len", "win_stops", "short_win_stops"))
-#: the rows whose logarithms make all of _LOG_ROWS (cleaner._fast.spread_logs, which
+#: the rows whose logarithms make all of _LOG_ROWS (cleaner._fast.page_pass, which
 #: knows these places: the check below stops a reordering of STAGE1 from misplacing them)
 _LOG_SOURCES = [STAGE1.index(k) for k in ("len", "stops", "win_stops")]
 if _LOG_ROWS != (1, 6, 19, 20, 25, 31) or STAGE1.index("short") != 2:  # pragma: no cover
-    raise ImportError("STAGE1's order changed: update cleaner._fast.stage1 and spread_logs")
+    raise ImportError("STAGE1's order changed: update cleaner._fast._stage1_into and _spread_into")
 
 
 @lru_cache(maxsize=1)
