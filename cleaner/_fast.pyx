@@ -2115,6 +2115,344 @@ cdef int _by_u64(const void *a, const void *b) noexcept nogil:
     return -1 if x < y else (1 if x > y else 0)
 
 
+# ------------------------------------------------------------------ the trigger scan
+cdef enum:
+    _RING = 256  # byte positions remembered: a pattern may be up to this long (in UTF-8)
+
+
+cdef class TriggerScanner:
+    """Every trigger of the trigger index in one automaton (Aho-Corasick, as a full DFA
+    over UTF-8 bytes), which files each occurrence under its block itself: the same
+    ``{set id: sorted block indexes}`` as :func:`file_hits` over ``ahocorasick_rs``'s
+    overlapping hits, without a Python tuple a hit, nor the text's UTF-8 made.
+
+    ``patterns``: the triggers (``str``, distinct, none empty, each at most 256 bytes
+    of UTF-8); ``owners[p]``: the set ids holding ``patterns[p]``; ``sids``: every
+    set id, each of which gets a list.  :meth:`scan` reads a ``str`` code point by code
+    point and feeds the automaton each one's UTF-8 (a surrogate in three bytes, as
+    "surrogatepass" does); a pattern, valid UTF-8, matches those bytes exactly where
+    it matches the code points.  A hit is filed under the last block starting at or
+    before its first character (the first block for a hit before it).
+
+    The table has a column per byte class, not per byte: each byte that occurs in a
+    pattern is a class of its own, and every other byte is class 0 (it sends every
+    state to the root).  With ~60 classes instead of 256 the table of the default
+    triggers is ~300 kB instead of ~1.4 MB, and its busy rows stay in the first-level
+    cache.  A move to a state that ends a pattern is stored negated.
+
+    >>> t = TriggerScanner(["he", "she", "hers", "\\u00e9t\\u00e9"], [(0,), (1,), (0, 1), (2,)], (0, 1, 2))
+    >>> t.scan("ushers\\nno\\nl'\\u00e9t\\u00e9", [0, 7, 10])
+    {0: [0], 1: [0], 2: [2]}
+    >>> t.scan("", [])
+    {0: [], 1: [], 2: []}
+    """
+
+    cdef int32_t *delta     # row + class -> the next state's row (state * ncls), negated - 1 when it ends a pattern
+    cdef uint16_t cls[256]  # byte -> class
+    cdef int32_t *out_off   # a state's patterns (its own and its suffixes'): out_pat[out_off[s]:out_off[s + 1]]
+    cdef int32_t *out_pat
+    cdef int32_t *plen      # a pattern's length in bytes
+    cdef int32_t *own_off   # a pattern's set ids: own[own_off[p]:own_off[p + 1]]
+    cdef int32_t *own
+    cdef Py_ssize_t nstates, npat, maxsid, ncls
+    cdef tuple sids
+
+    def __cinit__(self, list patterns, list owners, tuple sids):
+        cdef Py_ssize_t npat = len(patterns), total = 1, p, i, j, s, c, q, head, tail, f, nout, ncls = 1
+        cdef bytes b
+        cdef const unsigned char *bp
+        cdef list enc = []
+        cdef int32_t *trie = NULL  # state * 256 + byte -> state, -1: none (while building)
+        cdef int32_t *fail = NULL
+        cdef int32_t *queue = NULL
+        cdef int32_t *term = NULL  # a state's own pattern (or -1): patterns are distinct
+        if len(owners) != npat:
+            raise ValueError("owners and patterns differ in length")
+        self.maxsid = -1
+        for s in sids:
+            if s < 0:
+                raise ValueError("negative set id")
+            if s > self.maxsid:
+                self.maxsid = s
+        for c in range(256):
+            self.cls[c] = 0
+        for p in range(npat):
+            b = (<str?>patterns[p]).encode("utf-8", "surrogatepass")
+            if not 0 < len(b) <= _RING:
+                raise ValueError("a pattern is empty or longer than 256 bytes")
+            enc.append(b)
+            total += len(b)
+            bp = b
+            for i in range(len(b)):
+                if self.cls[bp[i]] == 0:
+                    self.cls[bp[i]] = <uint16_t>ncls
+                    ncls += 1
+            for s in owners[p]:
+                if s < 0 or s > self.maxsid:
+                    raise ValueError("a pattern's set id is not in sids")
+        if total * ncls >= (1 << 31) - 1:
+            raise ValueError("too many patterns for the table")
+        self.ncls = ncls
+        self.sids = sids
+        self.npat = npat
+        trie = <int32_t *>malloc(total * 256 * sizeof(int32_t))
+        self.delta = <int32_t *>malloc(total * ncls * sizeof(int32_t))
+        self.plen = <int32_t *>malloc((npat + 1) * sizeof(int32_t))
+        self.own_off = <int32_t *>malloc((npat + 1) * sizeof(int32_t))
+        self.own = <int32_t *>malloc((sum(len(o) for o in owners) + 1) * sizeof(int32_t))
+        self.out_off = <int32_t *>malloc((total + 1) * sizeof(int32_t))
+        fail = <int32_t *>malloc(total * sizeof(int32_t))
+        queue = <int32_t *>malloc(total * sizeof(int32_t))
+        term = <int32_t *>malloc(total * sizeof(int32_t))
+        try:
+            if (not trie or not self.delta or not self.plen or not self.own_off or not self.own
+                    or not self.out_off or not fail or not queue or not term):
+                raise MemoryError()
+            for i in range(total * 256):
+                trie[i] = -1
+            term[0] = -1
+            # the trie
+            self.nstates = 1
+            j = 0
+            for p in range(npat):
+                b = enc[p]
+                bp = b
+                self.plen[p] = len(b)
+                s = 0
+                for i in range(len(b)):
+                    c = bp[i]
+                    if trie[s * 256 + c] < 0:
+                        trie[s * 256 + c] = self.nstates
+                        term[self.nstates] = -1
+                        self.nstates += 1
+                    s = trie[s * 256 + c]
+                if term[s] >= 0:
+                    raise ValueError("a pattern appears twice")
+                term[s] = p
+                self.own_off[p] = j
+                for q in owners[p]:
+                    self.own[j] = q
+                    j += 1
+            self.own_off[npat] = j
+            # breadth first: failure links, then the missing moves through them
+            head = tail = 0
+            fail[0] = 0
+            for c in range(256):
+                s = trie[c]
+                if s < 0:
+                    trie[c] = 0
+                else:
+                    fail[s] = 0
+                    queue[tail] = s
+                    tail += 1
+            while head < tail:
+                s = queue[head]
+                head += 1
+                f = fail[s]
+                for c in range(256):
+                    q = trie[s * 256 + c]
+                    if q < 0:
+                        trie[s * 256 + c] = trie[f * 256 + c]
+                    else:
+                        fail[q] = trie[f * 256 + c]
+                        queue[tail] = q
+                        tail += 1
+            # a state's outputs: its own pattern, then those of its failure chain
+            nout = 0
+            for s in range(self.nstates):
+                f = s
+                while f:
+                    if term[f] >= 0:
+                        nout += 1
+                    f = fail[f]
+            self.out_pat = <int32_t *>malloc((nout + 1) * sizeof(int32_t))
+            if not self.out_pat:
+                raise MemoryError()
+            j = 0
+            for s in range(self.nstates):
+                self.out_off[s] = j
+                f = s
+                while f:
+                    if term[f] >= 0:
+                        self.out_pat[j] = term[f]
+                        j += 1
+                    f = fail[f]
+            self.out_off[self.nstates] = j
+            # the table by class: a byte of no pattern sends every state to the root
+            for s in range(self.nstates):
+                for c in range(256):
+                    q = trie[s * 256 + c]
+                    if self.cls[c] == 0 and q != 0:
+                        raise AssertionError("a byte of no pattern leaves the root")
+                    q = q * ncls
+                    if self.out_off[q // ncls] != self.out_off[q // ncls + 1]:
+                        q = -q - 1
+                    self.delta[s * ncls + self.cls[c]] = <int32_t>q
+        finally:
+            free(trie)
+            free(fail)
+            free(queue)
+            free(term)
+
+    def __dealloc__(self):
+        free(self.delta)
+        free(self.out_off)
+        free(self.out_pat)
+        free(self.plen)
+        free(self.own_off)
+        free(self.own)
+
+    @property
+    def states(self) -> tuple:
+        """(states, byte classes): the table holds states x classes moves."""
+        return self.nstates, self.ncls
+
+    def scan(self, str low, list starts):
+        """``{set id: sorted block indexes}``: the blocks (``starts``, sorted code-point
+        offsets into ``low``) holding the start of an occurrence of a pattern of each set."""
+        cdef Py_ssize_t m = len(starts), n = PyUnicode_GET_LENGTH(low), i, j = 0, nkeys = 0
+        cdef int kind = PyUnicode_KIND(low)
+        cdef void *data = PyUnicode_DATA(low)
+        cdef long long *st = NULL
+        cdef unsigned char *flags = NULL
+        cdef uint64_t *keys = NULL
+        cdef Py_ssize_t nsets = self.maxsid + 1, sid
+        cdef dict out = {}
+        cdef list blk
+        if m == 0 or n == 0 or self.npat == 0:
+            return {s: [] for s in self.sids}
+        st = <long long *>malloc((m + 1) * sizeof(long long))
+        flags = <unsigned char *>calloc(nsets * m, 1)
+        if not st or not flags:
+            free(st); free(flags)
+            raise MemoryError()
+        try:
+            for i in range(m):
+                st[i] = starts[i]
+                if i and st[i] <= st[i - 1]:
+                    raise ValueError("starts are not increasing")
+            st[m] = n + 1  # (no block starts there: the last block runs to the end)
+            if kind == 1:
+                keys = self._run(<uint8_t *>data, n, st, m, flags, &nkeys)
+            elif kind == 2:
+                keys = self._run(<uint16_t *>data, n, st, m, flags, &nkeys)
+            else:
+                keys = self._run(<uint32_t *>data, n, st, m, flags, &nkeys)
+            if keys == NULL:
+                raise MemoryError()
+            qsort(keys, nkeys, sizeof(uint64_t), _by_u64)
+            for sid in self.sids:
+                out[sid] = []
+            while j < nkeys:
+                sid = <Py_ssize_t>(keys[j] // <uint64_t>m)
+                blk = out.get(sid)  # (None: an id below the largest, not in sids)
+                while j < nkeys and <Py_ssize_t>(keys[j] // <uint64_t>m) == sid:
+                    if blk is not None:
+                        blk.append(<Py_ssize_t>(keys[j] % <uint64_t>m))
+                    j += 1
+        finally:
+            free(st)
+            free(flags)
+            free(keys)
+        return out
+
+    cdef uint64_t *_run(self, char_t *s, Py_ssize_t n, long long *st, Py_ssize_t m,
+                        unsigned char *flags, Py_ssize_t *nkeys) noexcept:
+        """The automaton over ``s``'s UTF-8 (``st``: the ``m`` blocks' starts, then a
+        stop past the end); each (set, block) hit once in ``flags`` and, as
+        ``set * m + block``, in the returned keys (``*nkeys`` of them; NULL when out of
+        memory)."""
+        cdef const int32_t *delta = self.delta
+        cdef const uint16_t *cls = self.cls
+        cdef Py_ssize_t ncls = self.ncls
+        cdef Py_ssize_t ring[_RING]  # code-point index of each of the last bytes
+        cdef unsigned char buf[4]
+        cdef Py_ssize_t i, kc = 0, bpos = 0, cap = 64, count = 0
+        cdef long long nextb = st[1]
+        cdef int nb, t
+        cdef int32_t row = 0, nx
+        cdef uint32_t c
+        cdef uint64_t *keys = <uint64_t *>malloc(cap * sizeof(uint64_t))
+        if keys == NULL:
+            return NULL
+        for i in range(n):
+            c = s[i]
+            if i >= nextb:  # the next block (or blocks, for a line of no character)
+                while kc + 1 < m and st[kc + 1] <= i:
+                    kc += 1
+                nextb = st[kc + 1]
+            if c < 0x80:
+                ring[bpos & (_RING - 1)] = i
+                nx = delta[row + cls[c]]
+                bpos += 1
+                if nx >= 0:
+                    row = nx
+                    continue
+                row = -nx - 1
+                keys = self._hits(row, bpos - 1, ring, st, kc, m, flags, keys, &count, &cap)
+                if keys == NULL:
+                    return NULL
+                continue
+            if c < 0x800:
+                buf[0] = <unsigned char>(0xC0 | (c >> 6))
+                buf[1] = <unsigned char>(0x80 | (c & 0x3F))
+                nb = 2
+            elif c < 0x10000:  # (a surrogate too, as "surrogatepass" writes it)
+                buf[0] = <unsigned char>(0xE0 | (c >> 12))
+                buf[1] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+                buf[2] = <unsigned char>(0x80 | (c & 0x3F))
+                nb = 3
+            else:
+                buf[0] = <unsigned char>(0xF0 | (c >> 18))
+                buf[1] = <unsigned char>(0x80 | ((c >> 12) & 0x3F))
+                buf[2] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+                buf[3] = <unsigned char>(0x80 | (c & 0x3F))
+                nb = 4
+            for t in range(nb):
+                ring[bpos & (_RING - 1)] = i
+                nx = delta[row + cls[buf[t]]]
+                bpos += 1
+                if nx >= 0:
+                    row = nx
+                    continue
+                row = -nx - 1
+                keys = self._hits(row, bpos - 1, ring, st, kc, m, flags, keys, &count, &cap)
+                if keys == NULL:
+                    return NULL
+        nkeys[0] = count
+        return keys
+
+    cdef inline uint64_t *_hits(self, int32_t row, Py_ssize_t bpos, Py_ssize_t *ring, long long *st,
+                                Py_ssize_t kc, Py_ssize_t m, unsigned char *flags, uint64_t *keys,
+                                Py_ssize_t *count, Py_ssize_t *cap) noexcept:
+        """File the patterns that end at byte ``bpos`` in state ``row`` (see :meth:`_run`)."""
+        cdef Py_ssize_t state = row // self.ncls, o, k, q, key
+        cdef Py_ssize_t start
+        cdef int p
+        cdef uint64_t *grown
+        for o in range(self.out_off[state], self.out_off[state + 1]):
+            p = self.out_pat[o]
+            start = ring[(bpos + 1 - self.plen[p]) & (_RING - 1)]
+            # bisect_right(starts, start) - 1, at least 0: from the current block back
+            k = kc
+            while k > 0 and st[k] > start:
+                k -= 1
+            for q in range(self.own_off[p], self.own_off[p + 1]):
+                key = self.own[q] * m + k
+                if not flags[key]:
+                    flags[key] = 1
+                    if count[0] == cap[0]:
+                        cap[0] *= 2
+                        grown = <uint64_t *>realloc(keys, cap[0] * sizeof(uint64_t))
+                        if grown == NULL:
+                            free(keys)
+                            return NULL
+                        keys = grown
+                    keys[count[0]] = <uint64_t>key
+                    count[0] += 1
+        return keys
+
+
 # ---------------------------------------------------------------- whitespace fixers
 def has_any(str text, const unsigned char[::1] lut):
     """True when ``text`` holds a character ``c`` with ``c < len(lut)`` and ``lut[c]``

@@ -405,6 +405,68 @@ def test_file_hits_finds_byte_offsets_by_line_breaks_as_by_characters(text, data
     assert got == {0: sorted(set(range(len(starts))))} or len(set(offsets)) < len(offsets)
 
 
+_SCAN_ALPHABET = list("abc \n\u00e9\u2014\u4e2d\U0001f600\ud800")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_SCAN_ALPHABET), min_size=1, max_size=4), min_size=1, max_size=8, unique=True),
+       st.text(alphabet=st.sampled_from(_SCAN_ALPHABET), max_size=60), st.data())
+def test_trigger_scanner_files_every_occurrence_under_its_block(pats, text, data):
+    """The compiled automaton against str.find: every occurrence of every pattern
+    (overlapping ones, patterns inside others, after 2-, 3- and 4-byte characters and
+    lone surrogates), filed under the last block starting at or before it (the first
+    block for one before it), for each set owning the pattern."""
+    from bisect import bisect_right
+
+    owners = [tuple(sorted(data.draw(st.sets(st.integers(0, 3), max_size=2)))) for _ in pats]
+    sids = (0, 1, 2, 3)
+    starts = sorted(set(data.draw(st.lists(st.integers(0, max(len(text) - 1, 0)), max_size=8))))
+    want: dict[int, set[int]] = {sid: set() for sid in sids}
+    if starts and text:
+        for p, own in zip(pats, owners):
+            i = text.find(p)
+            while i != -1:
+                for sid in own:
+                    want[sid].add(max(bisect_right(starts, i) - 1, 0))
+                i = text.find(p, i + 1)
+    got = FAST.TriggerScanner(pats, owners, sids).scan(text, starts)
+    assert got == {sid: sorted(b) for sid, b in want.items()}
+
+
+def test_trigger_scanner_finds_what_the_reference_scan_finds_in_prose():
+    """Real-looking lines: the default pipeline's trigger sets, through the compiled
+    scanner and through ahocorasick_rs with the Python filing."""
+    text = ("Home | News | Sport\nRelated Links\nLearn about rockets at SpaceWar.com\n"
+            "\u00a9 2024 Example Ltd. All rights reserved.\nWe use cookies on this site.\n"
+            "The recipe calls for cookie dough.\n\u00c9t\u00e9 \u2014 read more \u00bb\n")
+    cleaner.clean(text)
+    scanner = B._INDEX._state[0]
+    assert scanner is not None
+    got = B._INDEX.scan(Document(text, {}))
+    with python_paths():
+        want = B._INDEX.scan(Document(text, {}))
+    assert got == want
+    assert any(got.values())
+    n, classes = scanner.states
+    assert n > 100 and 1 < classes < 200
+
+
+def test_trigger_scanner_refuses_what_it_cannot_hold():
+    with pytest.raises(ValueError):
+        FAST.TriggerScanner(["a", ""], [(0,), (0,)], (0,))  # an empty pattern
+    with pytest.raises(ValueError):
+        FAST.TriggerScanner(["a" * 257], [(0,)], (0,))  # longer than the ring of byte offsets
+    with pytest.raises(ValueError):
+        FAST.TriggerScanner(["a", "a"], [(0,), (0,)], (0,))  # twice
+    with pytest.raises(ValueError):
+        FAST.TriggerScanner(["a"], [(1,)], (0,))  # set 1 is not listed
+    with pytest.raises(ValueError):
+        FAST.TriggerScanner(["a"], [(0,), (0,)], (0,))  # owners of patterns that are not there
+    with pytest.raises(ValueError):
+        FAST.TriggerScanner(["a"], [(0,)], (0,)).scan("abc", [2, 1])  # starts out of order
+    assert FAST.TriggerScanner(["\u00e9" * 128], [(0,)], (0,)).scan("\u00e9" * 130, [0, 1, 2, 3]) == {0: [0, 1, 2]}
+
+
 def test_file_hits_refuses_bytes_that_are_not_the_text():
     with pytest.raises(ValueError):  # a line break the bytes do not have
         FAST.file_hits([(0, 0, 1)], [0, 3], [(0,)], (0,), "\u00e9\nab", b"xxxx")
