@@ -14,7 +14,8 @@ numpy, with the same results, which the tests check).
   (page_pass's flags on their own) and :func:`reasons` (the span reasons).  Blocks are read as tuples
   (``Block`` is a NamedTuple, whose own item access is a slow Python-level slot).
 - :func:`file_hits`: the trigger index's Aho-Corasick hits filed under their blocks.
-- :func:`menu_flags`: link_farm's lines that may be items of a navigation menu.
+- :func:`menu_flags`: link_farm's lines that may be items of a navigation menu;
+  :func:`short_blocks`, its candidate lines short enough to be an anchor or a heading.
 - :func:`has_any` and :func:`collapse_spaces`: the whitespace fixers' character-class
   checks and their space collapsing (without an edit log).
 - :func:`block_list`: ``Document``'s lines as ``Block`` tuples.
@@ -1044,6 +1045,59 @@ cdef Py_ssize_t _count_seps(int kind, void *data, Py_ssize_t a, Py_ssize_t n) no
                 break
         p += 1
     return count
+
+
+def short_blocks(list blocks, list cands, Py_ssize_t max_chars, bint stripped, list also=None):
+    """The block indexes of ``cands`` (sorted) whose block has at most ``max_chars``
+    characters, its text ``str.strip()``-ed with ``stripped`` (else ``end - start``),
+    and those in ``also`` (sorted) whatever their length; in order.  link_farm's loops
+    then skip, without a Python step each, the candidate lines they would drop for
+    their length (most: a trigger word such as "more" or "read" is common in prose).
+    ``blocks`` are ``(start, end, text)`` tuples.
+
+    >>> bl = [(0, 4, "Home"), (5, 20, "   Read more   "), (21, 60, "x" * 39)]
+    >>> short_blocks(bl, [0, 1, 2], 9, True), short_blocks(bl, [0, 1, 2], 9, False), short_blocks(bl, [1, 2], 9, False, [2])
+    ([0, 1], [0], [2])
+    """
+    cdef Py_ssize_t n = len(cands), nb = len(blocks), na = 0 if also is None else len(also), j, k, ja = 0, a, b
+    cdef Py_ssize_t nextra = -1
+    cdef tuple blk
+    cdef str t
+    cdef int kind
+    cdef void *data
+    cdef list out = []
+    for j in range(n):
+        k = cands[j]
+        if k < 0 or k >= nb:
+            raise IndexError("candidate block out of range")
+        while ja < na:  # the next index of ``also`` at or after k
+            nextra = also[ja]
+            if nextra >= k:
+                break
+            ja += 1
+        if ja < na and nextra == k:
+            out.append(k)
+            continue
+        blk = _block(blocks[k])
+        if not stripped:
+            if <Py_ssize_t>blk[1] - <Py_ssize_t>blk[0] <= max_chars:
+                out.append(k)
+            continue
+        t = blk[2]
+        b = PyUnicode_GET_LENGTH(t)
+        if b <= max_chars:
+            out.append(k)
+            continue
+        kind = PyUnicode_KIND(t)
+        data = PyUnicode_DATA(t)
+        a = 0
+        while a < b and Py_UNICODE_ISSPACE(_read(kind, data, a)):
+            a += 1
+        while b > a and Py_UNICODE_ISSPACE(_read(kind, data, b - 1)):
+            b -= 1
+        if b - a <= max_chars:
+            out.append(k)
+    return out
 
 
 def groups(Py_ssize_t n, list links):

@@ -859,6 +859,59 @@ def test_link_farm_is_the_same_with_and_without_the_compiled_menu_flags():
     assert n >= 1
 
 
+_SHORT_LINES = st.sampled_from([
+    "Read more", "  Read more \u3000", "Related links", "More from our partners at example.com and at site.org",
+    "Tags: politics, economy", "x" * 40, " " + "y" * 40 + " ", "z" * 41, "\u3000" * 3 + "w" * 40, "",
+    "Learn about rockets at SpaceWar.com and about lasers at LaserWar.com in this long line",
+    "More on this story, which the council debated for three long hours on Tuesday night",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SHORT_LINES, min_size=1, max_size=20).map("\n".join), st.integers(0, 45), st.booleans(), st.data())
+def test_short_blocks_is_the_python_length_test(text, most, stripped, data):
+    blocks = Document(text).blocks
+    cands = sorted(data.draw(st.sets(st.integers(0, len(blocks) - 1)))) if blocks else []
+    also = sorted(data.draw(st.sets(st.integers(0, max(len(blocks) - 1, 0)), max_size=4)))
+    length = (lambda b: len(b.text.strip())) if stripped else (lambda b: b.end - b.start)
+    want = [k for k in cands if k in also or length(blocks[k]) <= most]
+    assert FAST.short_blocks(blocks, cands, most, stripped, also) == want
+    assert FAST.short_blocks(blocks, cands, most, stripped) == [k for k in cands if length(blocks[k]) <= most]
+
+
+def test_short_blocks_counts_the_stripped_text_at_the_bound():
+    blocks = Document(" " + "y" * 40 + " \n\u3000\u3000" + "w" * 41 + "\n" + "z" * 40).blocks
+    assert FAST.short_blocks(blocks, [0, 1, 2], 40, True) == [0, 2]  # 40 stripped, 41 stripped, 40
+    assert FAST.short_blocks(blocks, [0, 1, 2], 40, False) == [2]  # 42, 43, 40 characters
+    assert FAST.short_blocks(blocks, [0, 1, 2], 41, True) == [0, 1, 2]
+    assert FAST.short_blocks(blocks, [0, 2], 39, True, [1, 2]) == [2]  # also: kept whatever its length
+    with pytest.raises(IndexError):
+        FAST.short_blocks(blocks, [3], 40, True)
+
+
+def test_link_farm_headings_and_anchors_are_the_same_with_and_without_the_length_filter():
+    """The compiled length filter (short_blocks) only drops lines the loops would skip
+    for their length: long headings with site references and short anchors are still
+    found, long lines that start like a heading or an anchor are still kept."""
+    det = LinkFarm()
+    text = ("The minister spoke for an hour about the budget and the schools of the region.\n\n"
+            "Related Links\nSpace news\nRocket launches\nMissile defence\n\n"
+            "More from the web: learn about rockets at SpaceWar.com and about lasers at LaserWar.com now\n"
+            "More on this story, which the council debated for three long hours on Tuesday night.\n"
+            "Read more\n"
+            "Read more about how the council debated the budget for three long hours on Tuesday night "
+            "and what the vote means for the schools of the region.\n")
+    got = list(det.detect(Document(text, {})))
+    with python_paths():
+        want = list(det.detect(Document(text, {})))
+    assert got == want
+    reasons = {text[s.start:s.end]: s.reason for s in got}
+    assert reasons["Related Links"].startswith("link-list heading")
+    assert "site references" in reasons["More from the web: learn about rockets at SpaceWar.com and about lasers at LaserWar.com now"]
+    assert reasons["Read more"].startswith("link anchor line")
+    assert not any(k.startswith("More on this story") or k.startswith("Read more about") for k in reasons)
+
+
 # ---------------------------------------------------------------- menu separators
 _SEP_TEXT = st.lists(st.sampled_from(list(" |·•»›>/-:\n\t\u3000\u00a0ab") + [" :: ", " | ", "\u2028"]), max_size=40).map("".join)
 

@@ -132,7 +132,11 @@ class LinkFarm(BaseDetector):
                 found[i] = f"{n} URLs make {share:.0%} of the line's words"
 
         # 4. Lone link anchors: "Read more", "Click here", "Next post".
-        for i in candidate_blocks(doc, self._action_triggers):
+        anchors = candidate_blocks(doc, self._action_triggers)
+        f = fast()
+        if f is not None:  # the lines of at most 80 characters, in one compiled call
+            anchors = f.short_blocks(doc.blocks, anchors, 80, False)
+        for i in anchors:
             b = blocks[i]
             if i not in found and b.end - b.start <= 80 and self._action.fullmatch(low, b.start, b.end):
                 found[i] = f"link anchor line {b.text.strip()[:40]!r}"
@@ -154,8 +158,17 @@ class LinkFarm(BaseDetector):
             return []
         found: dict[int, str] = {}
 
+        f = fast()
         # 1. Headings of link lists, and the unpunctuated items right below them.
-        for i in candidate_blocks(doc, self._heading_triggers):
+        heads = candidate_blocks(doc, self._heading_triggers)
+        if f is not None and self.min_site_refs > 0 and heads:
+            # The lines the loop reads: a heading of at most heading_chars characters
+            # (stripped), or a line with a site reference, which holds a URL trigger
+            # (every [site_ref] pattern does: tests/test_detectors.py); the rest would
+            # be skipped below for their length.  In order, in one compiled call.
+            heads = f.short_blocks(blocks, heads, self.heading_chars, True,
+                                   candidate_blocks(doc, self._url_triggers))
+        for i in heads:
             b = blocks[i]
             if i in found or not self._heading.match(low, b.start, b.end):
                 continue
@@ -197,7 +210,6 @@ class LinkFarm(BaseDetector):
         # 6. Runs of short navigation lines before the first / after the last prose line.
         # only the first and the last prose line matter: search from both ends
         pc = self.prose_chars
-        f = fast()
         if f is not None:  # the same flags, one compiled pass (cleaner._fast.menu_flags)
             first, last, flags = f.menu_flags(blocks, pc, _MENU_ITEM_CHARS, self.menu_item_words, _END_PUNCT_CHARS)
         else:
