@@ -219,8 +219,9 @@ class LinkFarm(BaseDetector):
             for m in re.finditer(b"\x01{%d,}" % max(1, self.menu_run), flags):
                 run = range(m.start(), m.end())
                 if any(blocks[r].text.strip().lower() in self._nav for r in run):
+                    why = f"navigation menu run of {len(run)} lines"
                     for r in run:
-                        found.setdefault(r, f"navigation menu run of {len(run)} lines")
+                        found.setdefault(r, why)
 
         sel = sorted(found)
         if f is not None:  # the same Spans, made without a Python call each
