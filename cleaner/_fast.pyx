@@ -3472,6 +3472,64 @@ def nfc_stable(str text, bytes bits):
     return _all_stable(<uint32_t *>data, n, b)
 
 
+cdef list _nfc_regions(char_t *s, Py_ssize_t n, const uint8_t *b):
+    cdef list out = []
+    cdef Py_ssize_t i = 0, last = 0, a = -1, e = -1
+    cdef uint32_t c  # (a Py_UCS4 would be a character to Cython, not a number)
+    while i < n:
+        c = s[i]
+        if c < 0x10000 and (b[c >> 3] >> (c & 7)) & 1:
+            last = i
+            i += 1
+            continue
+        # an unstable code point: its region runs from the last marked one before it
+        # (a starter it may compose with) to the next marked one
+        i += 1
+        while i < n:
+            c = s[i]
+            if c < 0x10000 and (b[c >> 3] >> (c & 7)) & 1:
+                break
+            i += 1
+        if a >= 0 and last <= e:
+            e = i  # (touches the region before: one region)
+        else:
+            if a >= 0:
+                out.append((a, e))
+            a, e = last, i
+    if a >= 0:
+        out.append((a, e))
+    return out
+
+
+def nfc_regions(str text, bytes bits):
+    """The regions of ``text`` that NFC may change, as sorted ``(start, end)`` pairs
+    that neither touch nor overlap: each unmarked code point (``bits``, as for
+    :func:`nfc_stable`; every one above the Basic Multilingual Plane counts as
+    unmarked) with the marked one before it, up to the next marked one.  A marked code
+    point combines with nothing before it and reorders with nothing (its combining
+    class is 0), so NFC of the text is the text with each region replaced by its own
+    NFC (``normalisers.unicode.normalise_unicode``): only those regions go through
+    ``unicodedata``.
+
+    >>> bits = bytearray(8192); bits[:16] = b"\\xff" * 16
+    >>> nfc_regions("cafe\\u0301 ok e\\u0301\\u0301x", bytes(bits)), nfc_regions("abc", bytes(bits))
+    ([(3, 5), (9, 12)], [])
+    >>> nfc_regions("\\u0301a\\u0301", bytes(bits))  # (from the text's start: nothing marked before)
+    [(0, 3)]
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    if len(bits) != 8192:
+        raise ValueError("bits must hold 8192 bytes")
+    cdef const uint8_t *b = <const uint8_t *><const char *>bits
+    if kind == 1:
+        return _nfc_regions(<uint8_t *>data, n, b)
+    if kind == 2:
+        return _nfc_regions(<uint16_t *>data, n, b)
+    return _nfc_regions(<uint32_t *>data, n, b)
+
+
 # ---------------------------------------------------------------- typo fixer: edit neighbours
 # A word's deletions are hashed without making a string of each: a polynomial hash over the
 # code points (H(s) = sum s[k] B^(len-1-k), mod 2^64) from the word's prefix and suffix

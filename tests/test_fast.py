@@ -1740,6 +1740,53 @@ def test_nfc_bitmap_marks_only_code_points_nfc_leaves_alone():
             assert is_normalized(form, t) == unicodedata.is_normalized(form, t), (form, t)
 
 
+# code points NFC acts on, and their neighbours: marks, singletons, composition
+# exclusions, Hangul jamo and syllables, two-part vowels (Kannada, Tibetan), astral
+# pairs (Kaithi, musical symbols), CJK compatibility ideographs, a lone surrogate
+_NFC_ALPHABET = [chr(c) for c in (
+    0x61, 0x65, 0x20, 0x0A, 0x301, 0x300, 0x327, 0x323, 0x345, 0x344, 0xE9, 0x3B1, 0x1E0A, 0x2126, 0x212B,
+    0x1100, 0x1161, 0x11A8, 0xAC00, 0x0F73, 0x0CC6, 0x0CD5, 0x0CC2, 0x110A5, 0x1109A, 0x110B9, 0x110BA,
+    0x1D15E, 0x1D165, 0x2F800, 0x4E2D, 0x0958, 0x3099, 0x304B, 0x1F600, 0xD800)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_NFC_ALPHABET), max_size=24).map("".join))
+def test_nfc_by_regions_is_unicodedata_nfc(text):
+    """normalise_unicode sends only nfc_regions' regions through unicodedata: the
+    same string as NFC of the whole text, with and without the compiled module."""
+    import unicodedata
+
+    from cleaner.normalisers.unicode import nfc_stable_bits, normalise_unicode
+
+    want = unicodedata.normalize("NFC", text)
+    assert normalise_unicode(text) == want
+    with python_paths():
+        assert normalise_unicode(text) == want
+    regions = FAST.nfc_regions(text, nfc_stable_bits())
+    for (a, b), nxt in zip(regions, regions[1:] + [(len(text) + 1, 0)]):
+        assert 0 <= a < b < nxt[0]  # in order, neither touching nor overlapping
+    # outside the regions, the text is copied: each is in NFC already
+    pos = 0
+    for a, b in regions + [(len(text), len(text))]:
+        assert unicodedata.is_normalized("NFC", text[pos:a])
+        pos = b
+
+
+def test_nfc_by_regions_on_a_page():
+    import unicodedata
+
+    from cleaner.normalisers.unicode import nfc_stable_bits, normalise_unicode
+
+    text = ("Cafe\u0301 au lait, cre\u0300me bru\u0302le\u0301e \u2014 \u2126 and \u212b.\n" * 50
+            + "\u1100\u1161\u11a8 \ud55c\uad6d\uc5b4 \U000110a5\U000110ba done\n")
+    regions = FAST.nfc_regions(text, nfc_stable_bits())
+    assert len(regions) > 100 and sum(b - a for a, b in regions) < len(text) / 3
+    assert normalise_unicode(text) == unicodedata.normalize("NFC", text) != text
+    assert FAST.nfc_regions("plain text", nfc_stable_bits()) == []
+    with pytest.raises(ValueError):
+        FAST.nfc_regions("x", b"\xff" * 10)
+
+
 def test_nfc_bitmap_copy_is_the_computation(tmp_path, monkeypatch):
     """The package's copy of the bitmap (read at start instead of computed) is the
     computation's for this Unicode version, byte for byte; without a copy, or with a

@@ -97,6 +97,21 @@ def normalise_unicode(text: str, log: list[Edit] | None = None, form: str = "NFC
     if is_normalized(form, text):
         return text
     if log is None:
+        f = fast()
+        if form == "NFC" and f is not None:
+            # Only the regions around the code points that NFC may change go through
+            # unicodedata (cleaner._fast.nfc_regions); the rest is copied.  The same
+            # string: NFC never acts across a code point that combines with nothing
+            # before it and has combining class 0.  (Normalising a whole page of
+            # 20,000 characters costs ~6 M instructions, ~3% of a dump's cleaning.)
+            out: list[str] = []
+            pos = 0
+            for a, b in f.nfc_regions(text, nfc_stable_bits()):
+                out.append(text[pos:a])
+                out.append(unicodedata.normalize("NFC", text[a:b]))
+                pos = b
+            out.append(text[pos:])
+            return "".join(out)
         return unicodedata.normalize(form, text)
     out: list[str] = []
     pos = 0
