@@ -30,7 +30,7 @@ def _pipeline(config: Mapping[str, Any] | PipelineConfig | None) -> Pipeline:
 
 def clean(text: str, config: Mapping[str, Any] | PipelineConfig | None = None) -> str:
     """Run the default pipeline (or ``config``) in delete mode and return the kept text."""
-    return _pipeline(config).clean(text, mode="delete", record_edits=False).text
+    return _pipeline(config).clean(text, mode="delete", record_edits=False, explain=False).text
 
 
 def explain(text: str, config: Mapping[str, Any] | PipelineConfig | None = None) -> list[Span]:

@@ -100,7 +100,7 @@ class CleanerStep(PipelineStep):
                 meta = dict(doc.metadata or {})
                 meta.setdefault("id", doc.id)
                 try:
-                    res = pipe.clean(CDoc(doc.text, meta), mode=cfg.mode, record_edits=annotate)
+                    res = pipe.clean(CDoc(doc.text, meta), mode=cfg.mode, record_edits=annotate, explain=annotate)
                 except DetectorError as exc:
                     self.stat_update("detector_error")
                     from datatrove.utils.logging import logger

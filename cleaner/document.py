@@ -92,6 +92,10 @@ def lowercase(text: str) -> str:
     return text.lower()
 
 
+#: the reason of a span whose detector was told not to work one out (``Document.explain``)
+UNEXPLAINED = "reason not worked out (explain=False)"
+
+
 @dataclass(slots=True)
 class Document:
     """The text under inspection plus metadata (``id``, ``url``, ``lang`` ...).
@@ -125,6 +129,12 @@ class Document:
     #: ``memo`` through it (page_furniture's word counts), once it has checked that the
     #: work was done on that text.
     _kept_from: tuple[str, list[int]] | None = field(default=None, repr=False)
+    #: False when the caller keeps only the cleaned text (``Pipeline.clean(...,
+    #: explain=False)``): a detector may then give its spans the placeholder reason
+    #: ``UNEXPLAINED`` instead of working one out (page_furniture's reasons, which it
+    #: builds from a page's features, are ~2.5% of a dump's cleaning).  Nothing else
+    #: may depend on it: the spans' offsets and detectors are the same.
+    explain: bool = field(default=True, repr=False)
 
     @property
     def memo(self) -> dict[Any, Any]:

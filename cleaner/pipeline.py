@@ -375,6 +375,7 @@ class Pipeline:
             # differ from clean(x) when removing lines changed the language of the
             # longest lines.  The detectors' memo (Document.memo) is kept.
             doc = Document(kept, meta, _memo=memo)
+            doc.explain = first.explain
             if lang is not None:
                 if first_sample is None:
                     first_sample = first.lang_sample()  # made once, by the first pass's language id
@@ -430,8 +431,14 @@ class Pipeline:
         document: Document | str,
         mode: str | None = None,
         record_edits: bool = True,
+        explain: bool = True,
     ) -> Result:
-        """Clean one document and return text, merged spans and edits."""
+        """Clean one document and return text, merged spans and edits.
+
+        ``record_edits=False``: the normalisers keep no log (``edits`` is empty).
+        ``explain=False``: for a caller that keeps only the text, detectors may give
+        their spans the placeholder reason ``document.UNEXPLAINED`` instead of working
+        one out; the text and the spans' offsets and detectors are the same."""
         if isinstance(document, str):
             text, meta = document, {}
         else:
@@ -440,6 +447,7 @@ class Pipeline:
         edits: list[Edit] | None = [] if record_edits else None
         text = self.normalise(text, edits)
         doc = Document(text, meta)
+        doc.explain = explain
         raw = self.detect(doc) if text else []
         spans = merge_spans(raw, len(text))
         if mode == "delete":

@@ -345,7 +345,9 @@ def process_batch(batch: Batch) -> BatchResult:
         if reason is None:
             try:
                 p = pipe if html_text is None else html_pipeline(cfg)  # HTML mode: cleaner/html.py
-                res = p.clean(Document(text, rec), record_edits=annotate)  # meta: url etc.
+                # (reasons only where they are written: annotate mode, the report)
+                res = p.clean(Document(text, rec), record_edits=annotate,  # meta: url etc.
+                              explain=annotate or coll is not None)
             except DetectorError as exc:
                 reason, kind = str(exc), "detector error"
             except Exception as exc:  # a bug must not end a run of thousands of shards

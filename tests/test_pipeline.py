@@ -522,3 +522,49 @@ def test_the_pipeline_knows_when_its_text_is_space_settled():
     # without the whitespace fixers, removing a line still tidies the spaces it kept
     text = "Body  text   here.\n. | . | . |\nMore\t\ttext.\n"
     assert off.clean(text).text == "Body text here.\nMore text.\n"
+
+
+def test_explain_false_gives_the_same_text_offsets_and_detectors():
+    """``explain=False`` (a caller that keeps only the text: the CLI without a report,
+    ``cleaner.clean``) spares page_furniture its reasons; the text and every span's
+    offsets and detectors are those of ``explain=True``, and only the reasons differ."""
+    from cleaner.document import UNEXPLAINED
+
+    pipe = Pipeline()
+    seen = 0
+    for page in _pages_for_the_fixed_point():
+        full = pipe.clean(page, record_edits=False)
+        bare = pipe.clean(page, record_edits=False, explain=False)
+        assert bare.text == full.text
+        assert [(s.start, s.end, s.detector) for s in bare.spans] == [(s.start, s.end, s.detector) for s in full.spans]
+        for s in full.spans:
+            assert UNEXPLAINED not in s.reason
+            if "page_furniture" in s.detector:
+                assert "page furniture block" in s.reason
+        seen += sum(UNEXPLAINED in s.reason for s in bare.spans)
+        assert all(UNEXPLAINED not in s.reason for s in bare.spans if "page_furniture" not in s.detector)
+    assert seen >= 10
+    assert cleaner.clean(SEED_LIKE) == pipe.clean(SEED_LIKE).text
+
+
+def test_the_cli_works_out_reasons_only_for_its_report(tmp_path):
+    """Without ``--report`` the CLI keeps only the text (explain=False); with it, the
+    report's removals carry page_furniture's own reasons; the output is the same."""
+    import orjson
+    from click.testing import CliRunner
+
+    from cleaner.cli import main
+
+    pages = _pages_for_the_fixed_point()
+    inp = tmp_path / "in.jsonl"
+    inp.write_bytes(b"".join(orjson.dumps({"id": str(k), "text": t}) + b"\n" for k, t in enumerate(pages)))
+    outs = []
+    for extra in ([], ["--report", str(tmp_path / "r.html")]):
+        out = tmp_path / f"out{len(extra)}.jsonl"
+        r = CliRunner().invoke(main, [str(inp), "-o", str(out), "--workers", "1", *extra])
+        assert r.exit_code == 0, r.output
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert [orjson.loads(line)["text"] for line in outs[0].splitlines()] == [cleaner.clean(t) for t in pages]
+    report = (tmp_path / "r.html").read_text("utf-8")
+    assert "page furniture block" in report and "explain=False" not in report

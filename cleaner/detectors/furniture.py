@@ -53,7 +53,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..document import Block, Document, Span
+from ..document import UNEXPLAINED, Block, Document, Span
 from ..registry import register
 from .base import BaseDetector, candidate_blocks, load_patterns
 
@@ -933,7 +933,7 @@ class PageFurniture(BaseDetector):
         name = self.name
         bad = np.flatnonzero(~pg.keep).tolist()
         start, end = pg.start, pg.end
-        reasons = self._reasons(pg, bad, cjk)
+        reasons = self._reasons(pg, bad, cjk) if doc.explain else [UNEXPLAINED] * len(bad)
         f = fast()
         if f is not None:  # the same Spans, made without a Python call each
             made = f.make_spans(Span, bad, start, end, name, reasons)
