@@ -45,14 +45,14 @@ with open({dump!r}, "rb") as f:
             break
 pipe = Pipeline.from_config(json.loads({config!r}))
 for line in lines[:{warm}]:
-    pipe.clean(orjson.loads(line)["text"], record_edits=False)
+    pipe.clean(orjson.loads(line)["text"], record_edits=False, explain=False)
 if {typos}:
     from cleaner.normalisers.typos import _load_tables
     _load_tables()
 gc.freeze()
 for line in lines[{warm}:{warm} + {n}]:
     rec = orjson.loads(line)
-    rec["text"] = pipe.clean(rec["text"], record_edits=False).text
+    rec["text"] = pipe.clean(rec["text"], record_edits=False, explain=False).text  # as the CLI calls it
     orjson.dumps(rec)
 """
 

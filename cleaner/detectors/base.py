@@ -532,7 +532,8 @@ class _TriggerIndex:
         self._by_id: dict[int, tuple[tuple[str, ...], int]] = {}
         self._lock = threading.Lock()
         # (compiled scanner, ahocorasick_rs automaton, pattern index -> set ids, set ids,
-        # patterns): replaced as one, so that a thread scanning while another registers a set never mixes two versions
+        # patterns): replaced as one, so that a thread scanning while another registers
+        # a set never mixes two versions
         self._state: tuple[Any, Any, list[tuple[int, ...]], tuple[int, ...], list[str]] = (None, None, [], (), [])
         #: every trigger lies inside one line and holds a character that is not
         #: whitespace: then each hit is in a line that is a block, and a block's
