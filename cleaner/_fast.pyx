@@ -2084,14 +2084,13 @@ def file_hits(list hits, list starts, list owners, tuple sids, str text=None, by
     {0: [1]}
     """
     cdef Py_ssize_t m = len(starts), nsets = len(sids), npat = len(owners), i, lo, hi, mid, k = 0
-    cdef Py_ssize_t pat, pos, last_pos = -1, sid, maxsid = -1, nkeys = 0, cap = 0, j
+    cdef Py_ssize_t pat, pos, last_pos = -1, sid, maxsid = -1, nkeys = 0, cap = 0
     cdef long long *st = NULL
     cdef unsigned char *flags = NULL
     cdef uint64_t *keys = NULL  # sid * m + block, once each: the flags set, in any order
     cdef uint64_t *grown
     cdef tuple hit, own
-    cdef dict out = {}
-    cdef list blk
+    cdef dict out
     for sid in sids:
         if sid < 0:
             raise ValueError("negative set id")
@@ -2146,21 +2145,31 @@ def file_hits(list hits, list starts, list owners, tuple sids, str text=None, by
                     nkeys += 1
         # the flags set, by set id then block: sorted keys (a page sets a few hundred of
         # its sets x blocks flags; reading the whole table cost more than the hits)
-        qsort(keys, nkeys, sizeof(uint64_t), _by_u64)
-        for sid in sids:
-            out[sid] = []
-        j = 0
-        while j < nkeys:
-            sid = <Py_ssize_t>(keys[j] // <uint64_t>m)
-            blk = out.get(sid)  # (None: a pattern's set id below the largest, not in sids)
-            while j < nkeys and <Py_ssize_t>(keys[j] // <uint64_t>m) == sid:
-                if blk is not None:
-                    blk.append(<Py_ssize_t>(keys[j] % <uint64_t>m))
-                j += 1
+        out = _sets_of_keys(keys, nkeys, m, sids)
     finally:
         free(st)
         free(flags)
         free(keys)
+    return out
+
+
+cdef dict _sets_of_keys(uint64_t *keys, Py_ssize_t nkeys, Py_ssize_t m, tuple sids):
+    # ``{set id: sorted blocks}`` from the keys ``set id * m + block`` (each once, in
+    # any order; sorted here): every id of ``sids`` gets a list, and a key of an id
+    # not in ``sids`` is passed over
+    cdef dict out = {}
+    cdef list blk
+    cdef Py_ssize_t j = 0, sid
+    qsort(keys, nkeys, sizeof(uint64_t), _by_u64)
+    for sid in sids:
+        out[sid] = []
+    while j < nkeys:
+        sid = <Py_ssize_t>(keys[j] // <uint64_t>m)
+        blk = out.get(sid)
+        while j < nkeys and <Py_ssize_t>(keys[j] // <uint64_t>m) == sid:
+            if blk is not None:
+                blk.append(<Py_ssize_t>(keys[j] % <uint64_t>m))
+            j += 1
     return out
 
 
@@ -2364,15 +2373,14 @@ cdef class TriggerScanner:
     def scan(self, str low, list starts):
         """``{set id: sorted block indexes}``: the blocks (``starts``, sorted code-point
         offsets into ``low``) holding the start of an occurrence of a pattern of each set."""
-        cdef Py_ssize_t m = len(starts), n = PyUnicode_GET_LENGTH(low), i, j = 0, nkeys = 0
+        cdef Py_ssize_t m = len(starts), n = PyUnicode_GET_LENGTH(low), i, nkeys = 0
         cdef int kind = PyUnicode_KIND(low)
         cdef void *data = PyUnicode_DATA(low)
         cdef long long *st = NULL
         cdef unsigned char *flags = NULL
         cdef uint64_t *keys = NULL
-        cdef Py_ssize_t nsets = self.maxsid + 1, sid
-        cdef dict out = {}
-        cdef list blk
+        cdef Py_ssize_t nsets = self.maxsid + 1
+        cdef dict out
         if m == 0 or n == 0 or self.npat == 0:
             return {s: [] for s in self.sids}
         st = <long long *>malloc((m + 1) * sizeof(long long))
@@ -2394,16 +2402,7 @@ cdef class TriggerScanner:
                 keys = self._run(<uint32_t *>data, n, st, m, flags, &nkeys)
             if keys == NULL:
                 raise MemoryError()
-            qsort(keys, nkeys, sizeof(uint64_t), _by_u64)
-            for sid in self.sids:
-                out[sid] = []
-            while j < nkeys:
-                sid = <Py_ssize_t>(keys[j] // <uint64_t>m)
-                blk = out.get(sid)  # (None: an id below the largest, not in sids)
-                while j < nkeys and <Py_ssize_t>(keys[j] // <uint64_t>m) == sid:
-                    if blk is not None:
-                        blk.append(<Py_ssize_t>(keys[j] % <uint64_t>m))
-                    j += 1
+            out = _sets_of_keys(keys, nkeys, m, self.sids)
         finally:
             free(st)
             free(flags)
@@ -2436,18 +2435,9 @@ cdef class TriggerScanner:
                     kc += 1
                 nextb = st[kc + 1]
             if c < 0x80:
-                ring[bpos & (_RING - 1)] = i
-                nx = delta[row + cls[c]]
-                bpos += 1
-                if nx >= 0:
-                    row = nx
-                    continue
-                row = -nx - 1
-                keys = self._hits(row, bpos - 1, ring, st, kc, m, flags, keys, &count, &cap)
-                if keys == NULL:
-                    return NULL
-                continue
-            if c < 0x800:
+                buf[0] = <unsigned char>c
+                nb = 1
+            elif c < 0x800:
                 buf[0] = <unsigned char>(0xC0 | (c >> 6))
                 buf[1] = <unsigned char>(0x80 | (c & 0x3F))
                 nb = 2
