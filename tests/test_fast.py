@@ -930,6 +930,57 @@ def test_compiled_sep_counts_are_the_regex_counts(parts):
     assert out.tolist() == [float(len(F._SEPS.findall(text[a:b]))) for a, b in zip(starts, ends)]
 
 
+# (a line holding " | " is never joined to the next: the bar mostly comes glued here)
+_SEP_WORDS = st.sampled_from(["the", "council", "voted", "on", "the", "budget", "-", "/", ">", "::", "»", "·", "of",
+                               "Home", "News", "a|b", "|x", "x-y", "and/or", "said", "again", "\u2022", "\u203a", "schools"])
+_SEP_LINE = st.lists(_SEP_WORDS, min_size=1, max_size=16).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_SEP_LINE, st.sampled_from([" ", "", " |", " -", ".", ".\n"])), min_size=4, max_size=30))
+def test_separators_of_joined_lines_need_a_trigger_in_one_of_them(lines):
+    """page_furniture counts a block's separators only when one of its lines holds a
+    separator trigger (_SEP_CHARS): every match of _SEPS holds one inside one line.  On
+    pages of hard-wrapped lines (joined into blocks of several lines) with separators
+    inside, at the ends and around the line breaks, its counts are _SEPS's own over
+    every block, with and without the compiled module."""
+    text = "\n".join(t + end for t, end in lines) + "\n"
+    doc = Document(text, {"lang": "en"})
+    stop = F.stoplist("en")
+    first, last = DET._group(doc, stop, False)
+    pg = F._Page(first, last)
+    DET._pass_compiled(FAST, doc, pg, False)
+    want = [float(len(F._SEPS.findall(text[a:b]))) for a, b in zip(pg.start, pg.end)]
+    assert np.asarray(pg.seps, dtype=float).tolist() == want
+    with python_paths():
+        doc = Document(text, {"lang": "en"})
+        slow = F._Page(*DET._group(doc, stop, False))
+        DET._features(doc, slow, stop, False)
+    assert (slow.first, slow.last) == (first, last)
+    assert np.asarray(slow.seps, dtype=float).tolist() == want
+    # the claim itself: a block with a match has a line with a trigger
+    for a, b in zip(pg.start, pg.end):
+        if F._SEPS.search(text[a:b]):
+            assert any(t in line for line in text[a:b].split("\n") for t in F._SEP_CHARS)
+
+
+def test_separator_counts_of_joined_lines_on_a_page():
+    """The same on one page whose wrapped paragraphs hold separators and whose joined
+    lines end and start with bars: several blocks of several lines, counted."""
+    para = ("The council voted on the budget for the schools of the city and the mayor said » that the\n"
+            "plan would be reviewed - again - in a year by the committee and the board of the\n"
+            "schools / of the city, which met on Tuesday to discuss it \u00b7\n")
+    text = "Home | News | Sport\n" + para * 4 + "Contact / About\n"
+    doc = Document(text, {"lang": "en"})
+    stop = F.stoplist("en")
+    pg = F._Page(*DET._group(doc, stop, False))
+    DET._pass_compiled(FAST, doc, pg, False)
+    assert sum(1 for a, b in zip(pg.first, pg.last) if b > a) >= 4
+    assert np.asarray(pg.seps, dtype=float).tolist() == [
+        float(len(F._SEPS.findall(text[a:b]))) for a, b in zip(pg.start, pg.end)]
+    assert max(pg.seps) >= 3
+
+
 def test_sparse_cues_refuse_bad_blocks():
     out, urls, cue = np.zeros(2), np.zeros(2), np.zeros(2, np.uint8)
     with pytest.raises(ValueError):  # lengths differ

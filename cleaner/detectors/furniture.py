@@ -64,6 +64,11 @@ GOOD, BAD = "good", "bad"
 # Menu separators: a bar, bullet, guillemet, slash or dash between spaces, or a bar or
 # bullet at either end of the line ("Home | News | Sport", "» Archive").
 _SEPS = re.compile(r" [|·•»›>/\-] | :: |^\s*[|•·»›]|[|•·»›]\s*$")
+# Every match of _SEPS holds one of these inside one line (a match's separator is a
+# bar, bullet or guillemet, or " > ", " / ", " - ", " :: " between spaces, none of which
+# spans a line break): a block none of whose lines holds one counts no separator, and
+# _sparse_cues does not look at it, a block of joined lines included
+# (tests/test_fast.py checks this on random pages).
 _SEP_CHARS = ("|", "·", "•", "»", "›", " > ", " / ", " - ", "::")
 # What may stand around a menu item ("» Archive", "Home |", "More...")
 _NAV_STRIP = " \t.:…>»›<«‹|•·-–—!?()[]+*"
@@ -548,7 +553,7 @@ class PageFurniture(BaseDetector):
         seps_of = _SEPS.findall
         cand = set(candidate_blocks(doc, _SEP_CHARS))
         if para_of is not None:
-            cand = {para_of[i] for i in cand} | {k for k in range(m) if last[k] > first[k]}
+            cand = {para_of[i] for i in cand}
         for k in cand:
             seps[k] = len(seps_of(text[starts[k] : ends[k]]))
         cand = set(candidate_blocks(doc, _URL_CUES))
