@@ -374,8 +374,7 @@ class Pipeline:
             # clean(kept) would detect.  Keeping the first pass's made clean(clean(x))
             # differ from clean(x) when removing lines changed the language of the
             # longest lines.  The detectors' memo (Document.memo) is kept.
-            doc = Document(kept, meta, _memo=memo)
-            doc.explain = first.explain
+            doc = Document(kept, meta, _memo=memo, explain=first.explain)
             if lang is not None:
                 if first_sample is None:
                     first_sample = first.lang_sample()  # made once, by the first pass's language id
@@ -446,8 +445,7 @@ class Pipeline:
         mode = mode or self.config.mode
         edits: list[Edit] | None = [] if record_edits else None
         text = self.normalise(text, edits)
-        doc = Document(text, meta)
-        doc.explain = explain
+        doc = Document(text, meta, explain=explain)
         raw = self.detect(doc) if text else []
         spans = merge_spans(raw, len(text))
         if mode == "delete":
