@@ -53,6 +53,7 @@ from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.math cimport copysign, exp
 from libc.string cimport memchr, memcmp, memcpy, strlen
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 
 ctypedef fused char_t:  # the three widths of a str (PEP 393)
     uint8_t
@@ -3182,6 +3183,60 @@ def whole_lines(str text, spans):
                 and (b == n or _read(kind, data, b) == 10 or _read(kind, data, b - 1) == 10)):
             return False
     return True
+
+
+def label_chars(spans):
+    """``{span.detector: characters}`` over ``spans``, the labels in order of first
+    appearance (``cleaner.runner._count_spans``' first loop); None when an offset is not
+    an int that fits (the Python loop then runs).
+
+    >>> from collections import namedtuple
+    >>> S = namedtuple("S", "start end detector")
+    >>> label_chars([S(0, 5, "a+b"), S(6, 8, "c"), S(9, 10, "a+b")])
+    {'a+b': 6, 'c': 2}
+    """
+    cdef dict out = {}
+    cdef Py_ssize_t a, b
+    for s in spans:
+        if not _offsets(s, &a, &b):
+            return None
+        label = _span_field(s, _off_detector, "detector")
+        got = out.get(label)
+        out[label] = b - a if got is None else got + (b - a)
+    return out
+
+
+def json_colons(bytes raw):
+    """The colons of ``raw`` outside JSON strings: in valid JSON, the members of its
+    objects at every depth (a colon outside a string is a name separator, and only
+    that).  -1 when a string is not closed.
+
+    >>> json_colons(b'{"a": "x:y", "b": {"c": 1}, "d": ":"}'), json_colons(b'{"a": "open')
+    (4, -1)
+    """
+    cdef const unsigned char *p = <const unsigned char *>PyBytes_AS_STRING(raw)
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(raw), i = 0, count = 0
+    cdef unsigned char c
+    with nogil:
+        while i < n:
+            c = p[i]
+            if c == 34:  # '"': skip the string, its escapes two bytes at a time
+                i += 1
+                while i < n:
+                    c = p[i]
+                    if c == 92:  # '\\'
+                        i += 2
+                    elif c == 34:
+                        break
+                    else:
+                        i += 1
+                if i >= n:
+                    count = -1
+                    break
+            elif c == 58:  # ':'
+                count += 1
+            i += 1
+    return count
 
 
 cdef extern from *:

@@ -24,6 +24,7 @@ import orjson
 from .config import PipelineConfig
 from .document import Document
 from . import warc as _warc
+from ._compiled import fast
 from .html import html_pipeline, record_text as html_record_text
 from .io import AtomicOutput, InputError, OversizeLine, check_readable, iter_lines, remove_stale_tmp
 from .parallel import forks, ordered_map
@@ -214,14 +215,26 @@ def _stdlib_loads(raw: bytes) -> Any:
 
 
 def _may_have_dup_keys(raw: bytes, rec: dict[str, Any]) -> bool:
-    """Cheap test (C-speed scans, no parsing): False proves ``raw`` has no duplicate key.
+    """Cheap test, no second parse: False proves ``raw`` (which orjson read as ``rec``)
+    has no duplicate key.
 
-    Every key is a string followed by ``:``.  If no ``":`` sits inside a string (it would
-    be ``\\":``) and no whitespace precedes a colon, the ``":`` count is exactly the
-    number of keys at all levels; equal to the top-level keys parsed, there is no nested
-    object and no key twice.  Records with nested objects or ``" :"`` take the slow
-    check (the stdlib parser with a pairs hook, ~3x orjson's time).
+    With the compiled module: the colons outside strings (``cleaner._fast.json_colons``)
+    are the members of every object at every depth, as ``raw`` is valid JSON; orjson
+    keeps one entry per distinct key of an object, so the entries of ``rec`` and of the
+    objects inside it add up to that count exactly when no object repeats a key.
+
+    Without it, C-speed scans: every key is a string followed by ``:``.  If no ``":``
+    sits inside a string (it would be ``\\":``) and no whitespace precedes a colon, the
+    ``":`` count is exactly the number of keys at all levels; equal to the top-level
+    keys parsed, there is no nested object and no key twice.  Records with nested
+    objects, ``" :"`` or ``\\":`` take the slow check (the stdlib parser with a pairs
+    hook, ~3x orjson's time).
     """
+    f = fast()
+    if f is not None and type(raw) is bytes:
+        colons = f.json_colons(raw)
+        # (no nested member: the top level's count; else every object's)
+        return colons != len(rec) and colons != _members(rec)
     return (
         raw.count(b'":') != len(rec)
         or b'\\":' in raw
@@ -229,6 +242,25 @@ def _may_have_dup_keys(raw: bytes, rec: dict[str, Any]) -> bool:
         or b"\t:" in raw
         or b"\r:" in raw
     )
+
+
+def _members(value: Any) -> int:
+    """The entries of every dict in ``value``, at any depth.
+
+    >>> _members({"a": 1, "b": [{"c": 2, "d": {}}, "e"], "f": {"g": None}})
+    6
+    """
+    n = 0
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        t = type(v)
+        if t is dict:
+            n += len(v)
+            todo.extend(x for x in v.values() if type(x) is dict or type(x) is list)
+        elif t is list:
+            todo.extend(x for x in v if type(x) is dict or type(x) is list)
+    return n
 
 
 def _rounded(v: Any) -> bool:
@@ -268,7 +300,7 @@ def _parse(raw: bytes) -> tuple[Any, bool]:
         for v in rec.values():
             if type(v) is not str and _rounded(v):
                 # orjson reads an integer beyond 64 bits as a float, losing digits; the
-                # stdlib keeps it exact.  (Records with nested objects took that path.)
+                # stdlib keeps it exact.  (At any depth: _rounded reads lists and dicts.)
                 try:
                     return _stdlib_loads(raw), False
                 except (ValueError, RecursionError):
@@ -402,10 +434,15 @@ def process_batch(batch: Batch) -> BatchResult:
 def _count_spans(st: Stats, spans: Iterable[Any]) -> None:
     # characters per detector label first (a page has hundreds of spans, a few labels),
     # then per detector name; the same sums, in the same order of first appearance
-    by_label: dict[str, int] = {}
-    for s in spans:
-        label = s.detector
-        by_label[label] = by_label.get(label, 0) + (s.end - s.start)
+    f = fast()
+    got = f.label_chars(spans) if f is not None else None  # (the loop below, compiled)
+    if got is not None:
+        by_label: dict[str, int] = got
+    else:
+        by_label = {}
+        for s in spans:
+            label = s.detector
+            by_label[label] = by_label.get(label, 0) + (s.end - s.start)
     hit: set[str] = set()
     for label, chars in by_label.items():
         for name in label.split("+"):

@@ -1900,3 +1900,60 @@ def test_a_lone_surrogate_is_searched_on_both_paths():
     with python_paths():
         want = cleaner.Pipeline().clean(text).text
     assert got == want == "The council met on Tuesday and voted to close the library.\n"
+
+
+# ------------------------------------------------------------------ the runner's loops
+_JSON_KEYS = st.text(alphabet=st.sampled_from(['"', "\\", ":", "a", "é", "{", "}", " ", "\u2028"]), max_size=4)
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | _JSON_KEYS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_JSON_KEYS, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.dictionaries(_JSON_KEYS, _JSON_VALUES, max_size=4), st.booleans(), st.sampled_from([":", " : ", ":\t"]))
+def test_json_colons_are_the_members_at_every_depth(rec, ascii_, sep):
+    """``json_colons`` counts the members that the stdlib's pairs hook sees, whatever the
+    keys and strings hold (quotes, backslashes, colons, braces) and however written."""
+    import json
+
+    raw = json.dumps(rec, ensure_ascii=ascii_, separators=(",", sep)).encode()
+    members = []
+    json.loads(raw, object_pairs_hook=lambda p: members.append(len(p)) or dict(p))
+    assert FAST.json_colons(raw) == sum(members)
+    assert FAST.json_colons(raw[:-1] + b'"') == -1  # the last brace made a string left open
+
+
+def test_json_colons_of_escapes_before_a_colon():
+    assert FAST.json_colons(rb'{"a\\": 1, "b\"": ":", "c\\\"": 2}') == 3
+    assert FAST.json_colons(rb'{"a": "\\\\":1}') == 2  # (not JSON: a colon after a closed string counts)
+    assert FAST.json_colons(rb'{"a": "x\"') == -1
+    assert FAST.json_colons(b"") == 0
+
+
+def test_label_sums_are_the_python_loop():
+    from cleaner.document import Span
+    from cleaner.runner import Stats, _count_spans
+
+    spans = [Span(0, 5, "copyright+link_farm", "x"), Span(6, 8, "copyright", "y"), Span(9, 19, "link_farm", "z"),
+             Span(20, 21, "copyright+link_farm", "w")]
+    assert FAST.label_chars(spans) == {"copyright+link_farm": 6, "copyright": 2, "link_farm": 10}
+    assert list(FAST.label_chars(spans)) == ["copyright+link_farm", "copyright", "link_farm"]
+    assert FAST.label_chars([]) == {}
+    sts = []
+    for on in (True, False):
+        _compiled.ENABLED = on
+        try:
+            st_ = Stats()
+            _count_spans(st_, spans)
+            sts.append((list(st_.removed_chars.items()), st_.docs_hit))
+        finally:
+            _compiled.ENABLED = True
+    assert sts[0] == sts[1] == ([("copyright", 8), ("link_farm", 16)], {"copyright": 1, "link_farm": 1})
+    # an offset that is not an int that fits: the Python loop's
+    from collections import namedtuple
+
+    S = namedtuple("S", "start end detector")
+    assert FAST.label_chars([S(0, 2 ** 70, "x")]) is None
+    assert FAST.label_chars([S(0, 1.5, "x")]) is None
