@@ -56,6 +56,8 @@ _PIPELINE: Pipeline | None = None
 _CONFIG: PipelineConfig | None = None
 #: parameters of the per-batch statistics/report collector (cleaner.stats), or None
 _COLLECT: dict[str, Any] | None = None
+#: ``(config dict, pipeline)`` that :func:`preload` built last, for :func:`init_worker`
+_PRELOADED: tuple[dict[str, Any], Pipeline] | None = None
 
 
 def init_worker(config: dict[str, Any], collect: dict[str, Any] | None = None) -> None:
@@ -63,6 +65,13 @@ def init_worker(config: dict[str, Any], collect: dict[str, Any] | None = None) -
     :class:`cleaner.stats.BatchCollector` parameters, when stats or a report are wanted)."""
     global _PIPELINE, _CONFIG, _COLLECT
     _COLLECT = collect
+    held = _PRELOADED
+    if held is not None and held[0] == config:
+        # the pipeline preload() built (and warmed) from this very dict, in this process
+        # or in the parent this worker was forked from: the same pipeline again
+        _PIPELINE = held[1]
+        _CONFIG = _PIPELINE.config
+        return
     _CONFIG = PipelineConfig.from_dict(config)
     _PIPELINE = Pipeline(_CONFIG)
 
@@ -95,9 +104,12 @@ def preload(config: dict[str, Any]) -> None:
     so peak memory of N workers is one copy of the models plus N working sets, not N
     copies; and no full collection walks the models' tables again (about 3% of the
     time of a run in one process).  :func:`_results` unfreezes them when the run ends."""
+    import copy
     import gc
 
+    global _PRELOADED
     pipe = Pipeline(PipelineConfig.from_dict(config))
+    _PRELOADED = (copy.deepcopy(config), pipe)
     for text in _WARM_UP:
         try:
             pipe.clean("\n".join([text] * 4) if "\n" not in text else text, record_edits=False)

@@ -48,6 +48,21 @@ def test_the_parent_preloads_once_before_forking_and_output_is_unchanged(tmp_pat
     assert b"All rights reserved" not in outs[2]
 
 
+def test_a_worker_cleans_with_the_pipeline_preload_built_from_the_same_config(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    _write(inp, 5)
+    cfg = PipelineConfig()
+    runner.run([str(inp)], str(tmp_path / "o.jsonl"), cfg, workers=1)
+    held_cfg, held = runner._PRELOADED
+    assert runner._PIPELINE is held and held_cfg == cfg.to_dict()
+    # another config: its own pipeline, built from the dict
+    other = PipelineConfig.from_dict({"detectors": {"enabled": ["separators"]}})
+    runner.init_worker(other.to_dict())
+    assert runner._PIPELINE is not held and [d.name for d in runner._PIPELINE.detectors] == ["separators"]
+    runner.init_worker(cfg.to_dict())
+    assert runner._PIPELINE is held
+
+
 @pytest.mark.parametrize("pattern, width", [
     (r"[^\w\n]{0,8}(?:about(?: us)?)[^\w\n]{0,8}", 24),
     (r"(?:sitemap)|(?:site map)", 8),
