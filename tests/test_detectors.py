@@ -172,25 +172,6 @@ def test_link_farm_menus_and_anchors():
     assert spans("link_farm", "Cats | dogs and rabbits are the most popular pets, the survey of 2,000 owners found.") == []
 
 
-def test_link_farm_anchor_verdicts_kept_across_documents_are_the_lines_own():
-    """link_farm keeps its verdict on a short candidate line by the line's text: the same
-    line at the start, in the middle or at the end of a page, after other pages, gets
-    the spans a new detector gives it."""
-    from cleaner.detectors.linkfarm import LinkFarm
-    from cleaner.document import Document
-
-    kept = LinkFarm()
-    lines = ["Read more", "« Previous post", "3 comments", "Click here", "Next, the council votes → then the mayor.",
-             "Read more about the plan in our explainer.", "Continue reading →", "see more", "Load more"]
-    for line in lines * 2:
-        for text in (f"{line}\nThe vote was close.\n", f"The vote was close.\n{line}\n",
-                     f"The vote.\n{line}\nMore on the vote here, said the clerk.\n", line):
-            assert kept.detect(Document(text)) == LinkFarm().detect(Document(text)), (line, text)
-    assert 0 < len(kept._anchors) <= len(lines)
-    assert kept._anchors["read more"] is True and kept._anchors["3 comments"] is True
-    assert kept._anchors["next, the council votes → then the mayor."] is False
-
-
 def test_link_farm_urls():
     assert spans("link_farm", "http://a.com/x https://b.org/y www.c.net")
     assert spans("link_farm", "See http://a.com/x for the full data set, published on Monday.") == []

@@ -8,8 +8,7 @@ import regex
 from ..document import Block, Document, Span
 from ..registry import register
 from .._compiled import fast
-from .._memo import BoundedDict
-from .base import VERDICTS_KEPT, BaseDetector, alternation, candidate_blocks, load_patterns
+from .base import BaseDetector, alternation, candidate_blocks, load_patterns
 
 # A URL or a bare domain.  Bounded repeats keep it linear.
 _URL = regex.compile(
@@ -70,8 +69,6 @@ class LinkFarm(BaseDetector):
         self._action_triggers = ps.get("action_triggers")
         self._menu_triggers = tuple(f" {c} " for c in ps.get("menu_triggers"))
         self._url_triggers = ("http", "www.") + _TLD_TRIGGERS
-        #: the [action] pattern's verdicts on short lines, by their lowercase text (step 4)
-        self._anchors: BoundedDict = BoundedDict(VERDICTS_KEPT)
 
     # ------------------------------------------------------------------ helpers
     def _url_words(self, text: str) -> tuple[int, float]:
@@ -134,26 +131,14 @@ class LinkFarm(BaseDetector):
             if n >= self.url_min and share >= self.url_share:
                 found[i] = f"{n} URLs make {share:.0%} of the line's words"
 
-        # 4. Lone link anchors: "Read more", "Click here", "Next post".  The verdict is
-        # the [action] pattern's on the line's lowercase text alone (a block is a whole
-        # line, and the pattern has no lookaround to see past it), so it is kept across
-        # documents: anchors come back page after page, and half the candidate lines
-        # are one.
+        # 4. Lone link anchors: "Read more", "Click here", "Next post".
         anchors = candidate_blocks(doc, self._action_triggers)
         f = fast()
         if f is not None:  # the lines of at most 80 characters, in one compiled call
             anchors = f.short_blocks(doc.blocks, anchors, 80, False)
-        memo = self._anchors
         for i in anchors:
             b = blocks[i]
-            if i in found or b.end - b.start > 80:
-                continue
-            seg = low[b.start : b.end]
-            hit = memo.get(seg)
-            if hit is None:
-                hit = self._action.fullmatch(seg) is not None
-                memo.put(seg, hit)
-            if hit:
+            if i not in found and b.end - b.start <= 80 and self._action.fullmatch(low, b.start, b.end):
                 found[i] = f"link anchor line {b.text.strip()[:40]!r}"
 
         # 5. Menus on one line: "Home | News | Sport | Contact", breadcrumbs "Home > World".
