@@ -2605,6 +2605,129 @@ def collapse_spaces(str text):
         free(out)
 
 
+# normal_text's classes of the first 256 code points: what the chain of fixers does with each
+cdef enum:
+    _NT_KEEP = 0   # a character of the text (every Latin-1 one NFC keeps: it combines with nothing)
+    _NT_SPACE = 1  # collapse_spaces' horizontal space: space, tab, NBSP
+    _NT_LF = 2     # a line break
+    _NT_CR = 3     # fix_line_endings: CR, or CR LF, is a line break
+    _NT_DROP = 4   # remove_control_chars: C0 (but tab and line feed), DEL, C1
+cdef uint8_t _NT_CLASS[256]
+for _i in range(256):
+    _NT_CLASS[_i] = (_NT_SPACE if _i in (32, 9, 0xA0) else _NT_LF if _i == 10 else _NT_CR if _i == 13
+                     else _NT_DROP if _i < 32 or 0x7F <= _i <= 0x9F else _NT_KEEP)
+
+
+cdef Py_ssize_t _normal_text(char_t *s, Py_ssize_t n, char_t *out, const uint8_t *bits) noexcept nogil:
+    # normal_text's pass; returns the output's length, or -1 at a code point that NFC
+    # might change (out: room for n + 1 characters; bits marks all of Latin-1)
+    cdef Py_ssize_t i = 0, j = 0, nl = 0
+    cdef bint started = False, content = False, hpend = False
+    cdef uint32_t c  # (a number, not a character)
+    cdef uint8_t k
+    while i < n:
+        c = s[i]
+        i += 1
+        if c < 256:
+            k = _NT_CLASS[c]
+        # above Latin-1: fix_line_endings' separators, remove_zero_width's characters,
+        # collapse_spaces' other spaces, and normalise_unicode: a text of code points
+        # that NFC keeps whatever surrounds them is in NFC
+        elif c == 0x2028 or c == 0x2029:
+            k = _NT_LF
+        elif c == 0x200B or c == 0x2060 or c == 0xFEFF:
+            k = _NT_DROP
+        elif c > 0xFFFF or ((bits[c >> 3] >> (c & 7)) & 1) == 0:
+            return -1
+        elif (0x2000 <= c <= 0x200A) or c == 0x202F or c == 0x205F:
+            k = _NT_SPACE
+        else:
+            k = _NT_KEEP
+        if k == _NT_KEEP:
+            # collapse_blank_lines: at most one empty line between two lines, none first
+            if not content:
+                if started:
+                    out[j] = 10
+                    j += 1
+                    if nl >= 2:
+                        out[j] = 10
+                        j += 1
+                started = True
+                content = True
+                nl = 0
+            elif hpend:  # collapse_spaces: an inner run of spaces is one space
+                out[j] = 32
+                j += 1
+                hpend = False
+            out[j] = <char_t>c
+            j += 1
+            # the rest of a run of Latin-1 characters of the text (most of it), copied
+            while i < n and s[i] < 256 and _NT_CLASS[s[i]] == _NT_KEEP:
+                out[j] = s[i]
+                j += 1
+                i += 1
+        elif k == _NT_SPACE:
+            if content:  # (a run at a line's start or end goes)
+                hpend = True
+        elif k == _NT_LF or k == _NT_CR:
+            if k == _NT_CR and i < n and s[i] == 10:
+                i += 1
+            nl += 1
+            content = False
+            hpend = False
+        # (_NT_DROP: nothing)
+    if started:  # one line break last
+        out[j] = 10
+        j += 1
+    return j
+
+
+def normal_text(str text, bytes bits):
+    """The default chain of fixers before detection, without an edit log, in one pass:
+    ``fix_line_endings``, ``remove_control_chars``, ``remove_zero_width``,
+    ``normalise_unicode`` (NFC), ``collapse_spaces`` and ``collapse_blank_lines`` one
+    after the other give the same string.  None when a code point of the text, once
+    the line endings, controls and zero-width characters are dealt with, is one that
+    ``bits`` (:func:`nfc_stable`'s bitmap) does not mark: NFC might change the text, and
+    the caller runs the chain.
+
+    >>> bits = bytearray(8192); bits[:32] = b"\\xff" * 32  # Latin-1
+    >>> normal_text("\\n  A \\t b\\r\\n\\r\\n\\r\\nc\\x00d\\u200b  \\n", bytes(bits)), normal_text("e\\u0301", bytes(bits))
+    ('A b\\n\\ncd\\n', None)
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), m
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef void *out
+    if len(bits) != 8192:
+        raise ValueError("bits must hold 8192 bytes")
+    cdef const uint8_t *b = <const uint8_t *><const char *>bits
+    cdef Py_ssize_t j
+    for j in range(16):  # ASCII is not looked up: it must be marked
+        if b[j] != 0xFF:
+            raise ValueError("bits must mark every ASCII code point")
+    for j in range(16, 32):  # nor is the rest of Latin-1 (which NFC keeps in every version)
+        if b[j] != 0xFF:
+            return None
+    out = malloc((n + 1) * kind)  # every character kept, and a final line break
+    if not out:
+        raise MemoryError()
+    try:
+        if kind == 1:
+            m = _normal_text(<uint8_t *>data, n, <uint8_t *>out, b)
+        elif kind == 2:
+            m = _normal_text(<uint16_t *>data, n, <uint16_t *>out, b)
+        else:
+            m = _normal_text(<uint32_t *>data, n, <uint32_t *>out, b)
+        if m < 0:
+            return None
+        if m == n and memcmp(out, data, n * kind) == 0:
+            return text
+        return PyUnicode_FromKindAndData(kind, out, m)  # (in the narrowest kind that holds it)
+    finally:
+        free(out)
+
+
 # ---------------------------------------------------------------- document lines
 cdef extern from *:
     """

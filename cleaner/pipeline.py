@@ -24,7 +24,7 @@ from . import normalisers as N
 from .config import PipelineConfig
 from ._compiled import fast
 from .document import Block, Document, Edit, Result, Span
-from .normalisers.unicode import is_normalized
+from .normalisers.unicode import is_normalized, nfc_stable_bits
 from .detectors.base import carry_candidates
 from .registry import create
 
@@ -33,6 +33,9 @@ _KNOWN_PRE = frozenset(
     {"fix_line_endings", "remove_control_chars", "normalise_unicode", "remove_zero_width",
      "collapse_spaces", "collapse_blank_lines"}
 )
+#: the PRE fixers, in the order in which ``cleaner._fast.normal_text`` does their work
+_FUSED_PRE = ["fix_line_endings", "remove_control_chars", "remove_zero_width", "normalise_unicode", "collapse_spaces",
+              "collapse_blank_lines"]
 # Every character one of those fixers rewrites: line/paragraph separators and CR,
 # C0/C1 controls except \t and \n, zero-width characters, odd horizontal spaces.
 _ODD_CHAR = re.compile("[\r\u2028\u2029\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\t\u00a0\u2000-\u200a\u202f\u205f]")
@@ -268,6 +271,9 @@ class Pipeline:
         # The fast path of normalise() knows what each of these fixers looks for; a new
         # PRE fixer switches it off until it is taught here.
         self._fast_clean = set(N.PRE) <= _KNOWN_PRE
+        # every PRE fixer on, in the order cleaner._fast.normal_text follows, NFC
+        self._fused = (list(N.PRE) == _FUSED_PRE and len(pre) == len(N.PRE) and c.unicode == "NFC"
+                       and all(N.PRE[name] is getattr(N, name) for name in _FUSED_PRE))
         self._form = c.unicode
         # collapse_blank_lines (whitespace group) ends a text with exactly one newline
         self._ends_lines = bool(c.whitespace)
@@ -291,6 +297,12 @@ class Pipeline:
         if self._fast_clean:
             form = self._form
             f = fast()
+            if f is not None and log is None and self._fused:
+                # the default chain in one compiled pass (cleaner._fast.normal_text); None
+                # when NFC might change the text: then the chain runs, as without it
+                got = f.normal_text(text, nfc_stable_bits())
+                if got is not None:
+                    return got
             if f is not None:
                 # _already_normal's answers on text and on text + "\n", from one compiled
                 # scan (the normal-form test is is_normalized's: unicodedata's, or a

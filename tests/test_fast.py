@@ -1957,3 +1957,64 @@ def test_label_sums_are_the_python_loop():
     S = namedtuple("S", "start end detector")
     assert FAST.label_chars([S(0, 2 ** 70, "x")]) is None
     assert FAST.label_chars([S(0, 1.5, "x")]) is None
+
+
+# ------------------------------------------------------------------ the PRE chain in one pass
+_PRE_ALPHABET = ["\r", "\n", "\r\n", "\u2028", "\u2029", "\x00", "\x0b", "\x0c", "\x1c", "\x1f", "\x7f", "\x85", "\x9f",
+                 "\u200b", "\u2060", "\ufeff", "\u200d", " ", "  ", "\t", "\u00a0", "\u2000", "\u2001", "\u200a",
+                 "\u202f", "\u205f", "\u3000", "a", "B", "\u00e9", "e", "\u0301", "\u2126", "\u4e2d", "\U0001f600",
+                 "\u0915", "\u093c", ".", "\u201c"]
+
+
+def _pre_chain(text: str) -> str:
+    from cleaner import normalisers as N
+
+    for fix in N.PRE.values():
+        text = fix(text)
+    return text
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_PRE_ALPHABET), max_size=30).map("".join))
+def test_normal_text_is_the_chain_of_fixers(text):
+    """One compiled pass gives what the six PRE fixers give one after the other (each on
+    its Python path), or hands the text back to them (None) when NFC might act."""
+    from cleaner.normalisers.unicode import nfc_stable_bits
+
+    got = FAST.normal_text(text, nfc_stable_bits())
+    with python_paths():
+        want = _pre_chain(text)
+    if got is None:  # a code point NFC might change: a mark, a singleton (U+2126, U+2000), astral
+        bits = nfc_stable_bits()
+        assert any(ord(c) > 0xFFFF or not bits[ord(c) >> 3] >> (ord(c) & 7) & 1 for c in text)
+    else:
+        assert got == want
+
+
+def test_normal_text_on_pages_and_in_the_pipeline():
+    import orjson
+
+    from cleaner.normalisers.unicode import nfc_stable_bits
+    from cleaner.pipeline import Pipeline
+
+    texts = ["", "\n\n", " \t\u00a0\n", "ok", "ok\n", "a\r\n\r\n\r\n\r\nb  c \n\n", "x\u200b\u0301y"]
+    with open(os.path.join(HERE, "fixtures", "golden", "input.jsonl"), "rb") as f:
+        records = [orjson.loads(line)["text"] for line in f if line.strip()]
+    assert len(records) >= 5
+    texts += records
+    for name in sorted(glob.glob(os.path.join(HERE, "fixtures", "quality", "*.txt"))):
+        with open(name, encoding="utf-8") as f:
+            page = f.read()
+        # as a crawl writes it: Windows line ends, trailing spaces, runs of blank lines
+        texts += [page, page.replace("\n", " \r\n"), page.replace("\n", "\n\n\n\u00a0\n")]
+    p = Pipeline.from_config(None)
+    assert p._fused
+    handed_back = 0
+    for t in texts:
+        got = FAST.normal_text(t, nfc_stable_bits())
+        handed_back += got is None
+        assert p.normalise(t) == (_pre_chain(t) if got is None else got) == _pre_chain(t)
+    assert handed_back >= 1  # ("x\u200b\u0301y": the mark composes once the zero-width space is gone)
+    # a chain that differs from the default is not fused
+    assert not Pipeline.from_config({"normalisers": {"whitespace": False}})._fused
+    assert not Pipeline.from_config({"normalisers": {"unicode": "NFKC"}})._fused
