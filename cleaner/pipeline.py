@@ -217,7 +217,7 @@ def _whole_lines(text: str, spans: Sequence[Span]) -> bool:
     return True
 
 
-def apply_spans(text: str, spans: Sequence[Span], spaces_settled: bool = False) -> str:
+def apply_spans(text: str, spans: Sequence[Span], spaces_settled: bool = False, kept: str | None = None) -> str:
     """Delete merged ``spans`` from ``text``.  A span that covers whole lines takes its
     line break with it, so no hole is left; the result is re-tidied (spaces, blank lines).
 
@@ -226,12 +226,15 @@ def apply_spans(text: str, spans: Sequence[Span], spaces_settled: bool = False) 
     so when every span covers whole lines the kept lines need no second look; only
     the blank lines are tidied.
 
+    ``kept``: the pieces of :func:`kept_pieces` joined, when the caller has made them
+    already (the pipeline's last pass over the kept text).
+
     >>> apply_spans("keep\\n| |\\nkeep too\\n", [Span(5, 8, "separators", "")])
     'keep\\nkeep too\\n'
     """
     if not spans:
         return text
-    res = "".join(text[a:b] for a, b in kept_pieces(text, spans))
+    res = kept if kept is not None else "".join(text[a:b] for a, b in kept_pieces(text, spans))
     if spaces_settled and _whole_lines(text, spans):
         return N.collapse_blank_lines(res)
     return N.collapse_blank_lines(N.collapse_spaces(res))
@@ -345,7 +348,8 @@ class Pipeline:
         spans.sort(key=_START_END)
         return spans
 
-    def _fixed_point(self, first: Document, raw: list[Span], spans: list[Span]) -> tuple[list[Span], list[Span]]:
+    def _fixed_point(self, first: Document, raw: list[Span],
+                     spans: list[Span]) -> tuple[list[Span], list[Span], str | None]:
         """Delete mode: run the detectors again on the kept text until they find nothing
         more (at most ``MAX_PASSES`` passes in all), so that ``clean(clean(x)) ==
         clean(x)``.  Removing a block can expose another: a link-list heading that is
@@ -370,6 +374,7 @@ class Pipeline:
         per-line word counts."""
         text, meta, memo, lang = first.text, first.meta, first.memo, first._lang
         raw = list(raw)
+        kept: str | None = None  # the pieces that ``spans`` keep, joined (None: not made)
         first_sample: str | None = None
         context = [d for d in self.detectors if not getattr(d, "line_local", False)]
         for _ in range(MAX_PASSES - 1):
@@ -378,6 +383,7 @@ class Pipeline:
             dets = context if judged else self.detectors
             if not dets:
                 break
+            kept = None
             pieces = kept_pieces(text, spans)
             kept = "".join(text[a:b] for a, b in pieces)
             if not kept.strip():
@@ -435,7 +441,8 @@ class Pipeline:
             raw.extend(mapped)
             if spans == before:
                 break
-        return raw, spans
+            kept = None  # (made for the spans before this pass's)
+        return raw, spans, kept
 
     def clean(
         self,
@@ -462,8 +469,10 @@ class Pipeline:
         spans = merge_spans(raw, len(text))
         if mode == "delete":
             if spans:
-                raw, spans = self._fixed_point(doc, raw, spans)
-            out = apply_spans(text, spans, self._spaces_settled)
+                raw, spans, kept = self._fixed_point(doc, raw, spans)
+                out = apply_spans(text, spans, self._spaces_settled, kept)
+            else:
+                out = text
         else:
             out = text
         lang = doc.declared_lang if any(self._post_lang) else None

@@ -568,3 +568,44 @@ def test_the_cli_works_out_reasons_only_for_its_report(tmp_path):
     assert [orjson.loads(line)["text"] for line in outs[0].splitlines()] == [cleaner.clean(t) for t in pages]
     report = (tmp_path / "r.html").read_text("utf-8")
     assert "page furniture block" in report and "explain=False" not in report
+
+
+def test_the_last_pass_kept_text_is_the_text_the_spans_keep(monkeypatch):
+    """The fixed point hands its last kept text to apply_spans instead of joining the
+    same pieces again: the output is apply_spans of the final spans, made afresh."""
+    from cleaner.pipeline import apply_spans
+
+    pipe = Pipeline.from_config({"normalisers": {"typos": False}})
+    handed = 0
+    orig = Pipeline._fixed_point
+
+    def spy(self, first, raw, spans):
+        nonlocal handed
+        got = orig(self, first, raw, spans)
+        handed += got[2] is not None
+        return got
+
+    monkeypatch.setattr(Pipeline, "_fixed_point", spy)
+    for page in _pages_for_the_fixed_point():
+        res = pipe.clean(page, record_edits=False)
+        assert res.text == apply_spans(res.source, list(res.spans), True)
+    assert handed >= 5
+
+
+def test_a_fixed_point_cut_short_by_its_pass_limit_applies_its_last_spans():
+    """A detector that finds one more line on every pass: the fixed point stops at
+    MAX_PASSES with spans newer than its last kept text, which must not be reused."""
+    from cleaner.document import Span
+    from cleaner.pipeline import MAX_PASSES
+
+    class FirstLine:
+        name = "first_line"
+
+        def detect(self, doc):
+            b = doc.blocks[0]
+            return [Span(b.start, b.end, self.name, "the first line")]
+
+    lines = [f"Line number {k} of the page." for k in range(MAX_PASSES + 3)]
+    pipe = Pipeline(PipelineConfig.from_dict({"normalisers": {"typos": False}}), detectors=[FirstLine()])
+    res = pipe.clean("\n".join(lines) + "\n", record_edits=False)
+    assert res.text == "\n".join(lines[MAX_PASSES:]) + "\n"
