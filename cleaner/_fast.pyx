@@ -2699,16 +2699,10 @@ def normal_text(str text, bytes bits):
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef void *out
-    if len(bits) != 8192:
-        raise ValueError("bits must hold 8192 bytes")
-    cdef const uint8_t *b = <const uint8_t *><const char *>bits
-    cdef Py_ssize_t j
-    for j in range(16):  # ASCII is not looked up: it must be marked
-        if b[j] != 0xFF:
-            raise ValueError("bits must mark every ASCII code point")
-    for j in range(16, 32):  # nor is the rest of Latin-1 (which NFC keeps in every version)
-        if b[j] != 0xFF:
-            return None
+    cdef bint latin1
+    cdef const uint8_t *b = _stable_bits(bits, &latin1)
+    if not latin1:  # (the pass does not look Latin-1 up, which NFC keeps in every version)
+        return None
     out = malloc((n + 1) * kind)  # every character kept, and a final line break
     if not out:
         raise MemoryError()
@@ -3606,6 +3600,25 @@ def normal_state(str text):
     return as_is, last != 10 and last != 32
 
 
+cdef const uint8_t *_stable_bits(bytes bits, bint *latin1) except NULL:
+    # The NFC bitmap's data, checked: 8,192 bytes that mark every ASCII code point (the
+    # scans do not look ASCII up); ``latin1``: whether they mark all of Latin-1 too.
+    cdef const uint8_t *b
+    cdef Py_ssize_t j
+    if bits is None or len(bits) != 8192:
+        raise ValueError("bits must hold 8192 bytes")
+    b = <const uint8_t *><const char *>bits
+    for j in range(16):
+        if b[j] != 0xFF:
+            raise ValueError("bits must mark every ASCII code point")
+    latin1[0] = True
+    for j in range(16, 32):
+        if b[j] != 0xFF:
+            latin1[0] = False
+            break
+    return b
+
+
 cdef bint _all_stable(char_t *s, Py_ssize_t n, const uint8_t *bits) noexcept nogil:
     cdef Py_ssize_t i
     cdef uint32_t c  # (a Py_UCS4 would be a character to Cython, not a number)
@@ -3632,17 +3645,11 @@ def nfc_stable(str text, bytes bits):
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    if len(bits) != 8192:
-        raise ValueError("bits must hold 8192 bytes")
-    cdef const uint8_t *b = <const uint8_t *><const char *>bits
-    cdef Py_ssize_t j
-    for j in range(16):  # ASCII is skipped below: it must be marked
-        if b[j] != 0xFF:
-            raise ValueError("bits must mark every ASCII code point")
+    cdef bint latin1
+    cdef const uint8_t *b = _stable_bits(bits, &latin1)
     if kind == 1:
-        for j in range(16, 32):
-            if b[j] != 0xFF:
-                return _all_stable(<uint8_t *>data, n, b)
+        if not latin1:
+            return _all_stable(<uint8_t *>data, n, b)
         return True  # (every Latin-1 code point is marked)
     if kind == 2:
         return _all_stable(<uint16_t *>data, n, b)

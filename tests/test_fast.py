@@ -2018,3 +2018,17 @@ def test_normal_text_on_pages_and_in_the_pipeline():
     # a chain that differs from the default is not fused
     assert not Pipeline.from_config({"normalisers": {"whitespace": False}})._fused
     assert not Pipeline.from_config({"normalisers": {"unicode": "NFKC"}})._fused
+
+
+def test_the_nfc_bitmap_is_checked_alike_by_its_two_scans():
+    ascii_only = bytearray(8192)
+    ascii_only[:16] = b"\xff" * 16
+    for scan in (FAST.nfc_stable, FAST.normal_text):
+        with pytest.raises(ValueError, match="8192 bytes"):
+            scan("a", b"\xff" * 16)
+        with pytest.raises(ValueError, match="every ASCII code point"):
+            scan("a", bytes(8192))
+    # Latin-1 not all marked: nfc_stable looks it up, normal_text hands the text back
+    assert FAST.nfc_stable("caf\u00e9", bytes(ascii_only)) is False
+    assert FAST.nfc_stable("cafe", bytes(ascii_only)) is True
+    assert FAST.normal_text("cafe  ok", bytes(ascii_only)) is None
