@@ -383,7 +383,6 @@ class Pipeline:
             dets = context if judged else self.detectors
             if not dets:
                 break
-            kept = None
             pieces = kept_pieces(text, spans)
             kept = "".join(text[a:b] for a, b in pieces)
             if not kept.strip():
