@@ -198,32 +198,54 @@ def sample(text: str, max_chars: int = 1000) -> str:
     return "\n".join([lines[i] for i in keep])[: max_chars * 2]
 
 
+def _script_counts(s: str) -> tuple[int, int, int, int]:
+    """``(kana, han, hangul, thai)``: how many characters of ``s`` are in each script."""
+    f = fast()
+    if f is not None:  # the same four counts, one compiled pass
+        return f.script_counts(s)
+    kana = han = hangul = thai = 0
+    for c in _SCRIPTS.findall(s):
+        o = ord(c)
+        if o <= 0x0E7F:
+            thai += 1
+        elif o <= 0x30FF:
+            kana += 1
+        elif o <= 0x9FFF:
+            han += 1
+        else:
+            hangul += 1
+    return kana, han, hangul, thai
+
+
+def _nonblank(s: str) -> int:
+    """The characters of ``s`` that are neither spaces nor line breaks."""
+    return len(s) - s.count(" ") - s.count("\n")
+
+
 def _by_script(s: str) -> str | None:
     """Japanese, Chinese, Korean or Thai when that script makes up a third or more of
     the sample's non-blank characters."""
-    f = fast()
-    if f is not None:  # the same four counts, one compiled pass
-        kana, han, hangul, thai = f.script_counts(s)
-        if (kana + han + hangul + thai) * 3 < len(s) - s.count(" ") - s.count("\n"):
-            return None
-    else:
-        chars = _SCRIPTS.findall(s)
-        if len(chars) * 3 < len(s) - s.count(" ") - s.count("\n"):
-            return None
-        kana = han = hangul = thai = 0
-        for c in chars:
-            o = ord(c)
-            if o <= 0x0E7F:
-                thai += 1
-            elif o <= 0x30FF:
-                kana += 1
-            elif o <= 0x9FFF:
-                han += 1
-            else:
-                hangul += 1
+    kana, han, hangul, thai = _script_counts(s)
+    if (kana + han + hangul + thai) * 3 < _nonblank(s):
+        return None
     if kana + han >= hangul + thai:
         return "ja" if kana * 20 >= kana + han else "zh"
     return "ko" if hangul >= thai else "th"
+
+
+def east_asian_share(s: str) -> float:
+    """The share of the non-blank characters of ``s`` that are Japanese, Chinese, Korean
+    or Thai: the scripts whose words no stoplist of a European language reads.
+
+    >>> round(east_asian_share("以某核电厂为对象 as a model"), 2)
+    0.5
+    >>> east_asian_share("plain text"), east_asian_share("café"), east_asian_share(" \\n")
+    (0.0, 0.0, 0.0)
+    """
+    if s.isascii():
+        return 0.0
+    n = _nonblank(s)
+    return sum(_script_counts(s)) / n if n > 0 else 0.0
 
 
 @lru_cache(maxsize=1)

@@ -171,6 +171,87 @@ def test_thai_without_stoplist_is_not_emptied():
     assert cleaner.clean(thai).strip()
 
 
+# A Chinese paper whose English abstract is its longest line: the page reads as English
+# (the language sample is its longest lines), and English stopwords find none in the
+# Chinese paragraphs.  Modelled on a journal page of the Common Crawl sample, which lost
+# most of its body this way.
+PAPER_ABSTRACT = (
+    "Abstract: The second metro line of the city will open at the end of next year. It is about thirty "
+    "kilometres long with twenty-two stations, and it links the eastern and western districts of the city. "
+    "This paper analyses the construction of its tunnels, the fitting of its stations and the trial runs "
+    "that are planned for the summer, and it compares the travel times before and after the opening for "
+    "the people who commute from the east of the city to its centre every day of the week.")
+PAPER_PARAS = [CHINESE[0] + CHINESE[1], CHINESE[1] + CHINESE[2], CHINESE[2] + CHINESE[0], CHINESE[0] + CHINESE[2]]
+PAPER_NAV = ["«上一篇", "文章快速检索 高级检索", "下一篇»", "引用本文", "基金项目", "通信作者", "作者简介", "文章历史"]
+PAPER_REFS = [
+    "[1]", "WANG Li, ZHANG Wei. Tunnel construction in soft soil for urban metro lines[J]. Journal of Rail "
+    "Engineering, 2015, 12(3): 45-52.",
+    "[2]", "LIU Yang, CHEN Hao. Passenger flow forecasting for new metro lines based on travel surveys[J]. "
+    "Transport Research, 2017, 8(2): 101-110.",
+    "[3]", "ZHAO Min. Trial operation and safety assessment of urban rail transit systems[J]. Urban Rail "
+    "Transit, 2018, 4(1): 12-20.",
+]
+
+
+def paper_page() -> str:
+    body = []
+    for k, para in enumerate(PAPER_PARAS, 1):
+        body += [f"{k} 线路概况", para, "", "Download:", f"图 {k} 线路示意图 Fig. {k} Map of the line section {k}", ""]
+    head = ["城市地铁二号线的建设与运营分析", PAPER_ABSTRACT, "Keywords: metro; tunnel; commuting; trial operation", ""]
+    return "\n".join(PAPER_NAV + head + body + ["参考文献"] + PAPER_REFS + FOOT) + "\n"
+
+
+def test_east_asian_paragraphs_of_a_page_read_as_english_stay():
+    text = paper_page()
+    assert Document(text).lang == "en"
+    # the case is real: without the guard (no block is ever share 2.0), the classifier
+    # takes most of the Chinese paragraphs for furniture
+    unguarded = [text[s.start : s.end] for s in PageFurniture(unread_script_share=2.0).detect(Document(text))]
+    assert sum(p in unguarded for p in PAPER_PARAS) >= 3
+    gone = removed(text)
+    assert not [p for p in PAPER_PARAS if p in gone]
+    # the short East Asian lines (a navigation row) and the rest are still judged
+    for line in ["«上一篇", "下一篇»", "Download:", "Share on Facebook", "About us"]:
+        assert line in gone, line
+    out = cleaner.clean(text)
+    for para in PAPER_PARAS + [PAPER_ABSTRACT]:
+        assert para in out
+
+
+def test_a_kept_east_asian_block_never_lets_a_page_be_emptied_around_it():
+    # A page whose every block scores as furniture is left alone (never empty a page).
+    # Keeping its Chinese paragraphs must not turn that verdict into the removal of
+    # everything else.
+    text = paper_page()
+    assert list(PageFurniture(min_score=1e9).detect(Document(text))) == []
+
+
+def test_the_guard_keeps_only_long_unrepeated_blocks_the_stoplist_cannot_read():
+    import numpy as np
+
+    from cleaner.detectors.furniture import _Page
+
+    korean = "시 정부는 화요일 두 번째 지하철 노선이 내년 말에 개통될 것이라고 발표했다"
+    lines = [korean, "한국어", korean + " 다시", "Share on Facebook", korean]
+    text = "\n".join(lines) + "\n"
+    starts = [text.index(line) for line in lines[:4]] + [text.rindex(korean)]
+
+    def guarded(lang: str) -> list[bool]:
+        pg = _Page(list(range(5)), list(range(5)))
+        pg.start, pg.end = starts, [a + len(line) for a, line in zip(starts, lines)]
+        pg.keep = np.zeros(5, dtype=bool)
+        pg.repeats = {4: 0}  # the last line repeats the first word for word
+        DET._keep_unread(Document(text, {"lang": lang}), pg)
+        return pg.keep.tolist()
+
+    # read as English: the long Korean blocks stay; the short one ("한국어", a language
+    # menu), the English line and the repeat are left to the classifier
+    assert guarded("en") == [True, False, True, False, False]
+    # read as Korean, Chinese, Japanese or Thai: their stoplists read these scripts
+    for lang in ("ko", "zh", "ja", "th"):
+        assert guarded(lang) == [False] * 5
+
+
 # --------------------------------------------------------------------- must not change
 KEEP = {
     "two-paragraph note": "The meeting is moved to Thursday at ten.\nPlease bring the budget figures for the "

@@ -58,6 +58,7 @@ from ..registry import register
 from .base import BaseDetector, candidate_blocks, load_patterns
 
 from .._compiled import fast
+from ..lang import east_asian_share
 
 GOOD, BAD = "good", "bad"
 
@@ -181,6 +182,11 @@ def _data() -> tuple[dict[str, str], tuple[str, ...], frozenset[str], frozenset[
     )
 
 
+#: the languages whose stoplists read Chinese, Japanese, Korean or Thai words
+#: (:meth:`PageFurniture._keep_unread` keeps such blocks in a document in any other)
+_READS_EAST_ASIAN = frozenset({"zh", "ja", "ko", "th"})
+
+
 @lru_cache(maxsize=None)
 def stoplist(lang: str) -> frozenset[str]:
     """jusText's stoplist for an ISO 639-1 code (lowercase words); the union of the big
@@ -289,6 +295,10 @@ class PageFurniture(BaseDetector):
     seed_min_blocks = 12
     #: documents with fewer blocks are not pages: left alone
     min_blocks = 4
+    #: in a document read in a language other than Chinese, Japanese, Korean or Thai, a
+    #: block of prose length at least this share of whose non-blank characters are in
+    #: those scripts is kept (:meth:`_keep_unread`)
+    unread_script_share = 0.5
 
     def __init__(self, enabled: bool = True, **params: object) -> None:
         for k, v in params.items():
@@ -777,6 +787,29 @@ class PageFurniture(BaseDetector):
                 pg.keep[i] = False
                 pg.repeats[i] = j
 
+    def _keep_unread(self, doc: Document, pg: "_Page") -> None:
+        """Keep the blocks that this document's stoplist cannot read: in a document read
+        in a language other than Chinese, Japanese, Korean or Thai (whose stoplists
+        read those scripts), a block of prose length in those scripts
+        (``cjk_length_low`` characters or more) whose non-blank characters are
+        ``unread_script_share`` or more Chinese, Japanese, Korean or Thai.  Its words
+        and stopwords, as counted with that stoplist, say nothing of it, and a
+        paragraph of the article was taken for furniture: a Chinese paper whose English
+        abstract, its longest line, made the page read as English lost most of its
+        body.  Precision first: a block the classifier cannot read stays.  Shorter
+        blocks are still judged (a language menu: "繁體中文", "日本語"), and so is a block that
+        repeats another word for word (:meth:`_repeats`).  (The document's
+        text is checked first: ASCII text, most pages, holds no such block.)"""
+        text = doc.text
+        if text.isascii() or doc.lang in _READS_EAST_ASIAN:
+            return
+        keep, start, end, repeats = pg.keep, pg.start, pg.end, pg.repeats
+        least, short = self.unread_script_share, self.cjk_length_low
+        for i in np.flatnonzero(~keep).tolist():
+            a, b = start[i], end[i]
+            if b - a >= short and i not in repeats and east_asian_share(text[a:b]) >= least:
+                keep[i] = True
+
     # ------------------------------------------------------------------ reasons
     def _reasons(self, pg: "_Page", idx: list[int], cjk: bool) -> list[str]:
         """The features that fired for each block of ``idx`` (classified as furniture),
@@ -869,6 +902,7 @@ class PageFurniture(BaseDetector):
                 return None
             if not pg.keep.any():
                 return None  # never empty a page: nothing here looks like its content
+            self._keep_unread(doc, pg)  # (after that test: a kept block must not make it pass)
             return pg, cjk
         X1 = self._features(doc, pg, stop, cjk)
         hi = self.cjk_length_high if cjk else self.length_high
@@ -903,6 +937,8 @@ class PageFurniture(BaseDetector):
             self._repeats(doc, pg)
         if not pg.keep.any():
             return None  # never empty a page: nothing here looks like its content
+        if not cjk:
+            self._keep_unread(doc, pg)  # (after that test: a kept block must not make it pass)
         return pg, cjk
 
     def classify(self, doc: Document) -> list[_Para]:
