@@ -233,6 +233,16 @@ def _by_script(s: str) -> str | None:
     return "ko" if hangul >= thai else "th"
 
 
+def east_asian_chars(s: str) -> int:
+    """How many characters of ``s`` are Japanese, Chinese, Korean or Thai (one compiled
+    pass; none in ASCII text, which is told at once).
+
+    >>> east_asian_chars("東京 and ソウル"), east_asian_chars("plain")
+    (5, 0)
+    """
+    return 0 if s.isascii() else sum(_script_counts(s))
+
+
 def east_asian_share(s: str) -> float:
     """The share of the non-blank characters of ``s`` that are Japanese, Chinese, Korean
     or Thai: the scripts whose words no stoplist of a European language reads.
@@ -242,10 +252,8 @@ def east_asian_share(s: str) -> float:
     >>> east_asian_share("plain text"), east_asian_share("café"), east_asian_share(" \\n")
     (0.0, 0.0, 0.0)
     """
-    if s.isascii():
-        return 0.0
     n = _nonblank(s)
-    return sum(_script_counts(s)) / n if n > 0 else 0.0
+    return east_asian_chars(s) / n if n > 0 else 0.0
 
 
 @lru_cache(maxsize=1)

@@ -252,6 +252,62 @@ def test_the_guard_keeps_only_long_unrepeated_blocks_the_stoplist_cannot_read():
         assert guarded(lang) == [False] * 5
 
 
+# A programming tutorial: prose, then a listing whose short lines (braces, statements)
+# the classifier reads as furniture one by one.
+TUTORIAL_INTRO = [
+    "Count distinct points visited on the number line",
+    "Given a person who stands at position current_pos and a string path of the moves the person made, where a "
+    "zero means a step to the left and a one a step to the right, the task is to count how many distinct "
+    "positions the person visited, including the position where the walk started.",
+    "The approach is simple: store every point the person goes through in an array, starting with the current "
+    "position, then walk along the string and move left or right, and finally count the distinct elements.",
+    "Below is the implementation of the above approach:",
+]
+LISTING = [
+    "// C++ implementation of the approach",
+    "#include <bits/stdc++.h>",
+    "using namespace std;",
+    "int getDistinctPoints(int current_pos, string path)",
+    "{",
+    "set<int> seen;",
+    "seen.insert(current_pos);",
+    "for (int i = 0; i < path.length(); i++) {",
+    "if (path[i] == '0')",
+    "current_pos--;",
+    "else",
+    "current_pos++;",
+    "seen.insert(current_pos);",
+    "}",
+    "return seen.size();",
+    "}",
+]
+TUTORIAL_OUTRO = [
+    "Time complexity of this approach is linear in the length of the path, and the extra space it needs is "
+    "linear too, because every visited point is stored in the set before the points are counted at the end."]
+ANALYTICS = ["var _gaq = _gaq || [];", "_gaq.push(['_setAccount', 'UA-1234567-1']);", "_gaq.push(['_trackPageview']);",
+             "(function() {", "var ga = document.createElement('script'); ga.async = true;", "})();"]
+
+
+def test_a_listing_kept_in_part_is_kept_whole():
+    text = "\n".join(MENU + TUTORIAL_INTRO + LISTING + TUTORIAL_OUTRO + FOOT) + "\n"
+    # the case is real: without code runs, the braces and statements go one by one
+    unguarded = [text[s.start : s.end] for s in PageFurniture(code_run_lines=10**6).detect(Document(text))]
+    assert sum(line in unguarded for line in LISTING) >= 5
+    gone = removed(text)
+    assert [line for line in LISTING if line in gone] == []
+    for line in MENU + FOOT:  # the rest of the page is judged as before
+        assert line in gone, line
+    out = cleaner.clean(text)
+    assert "\n".join(LISTING) in out
+    assert cleaner.clean(out) == out
+
+
+def test_a_snippet_with_no_line_kept_stays_removed():
+    text = "\n".join(MENU + TUTORIAL_INTRO[:3] + TUTORIAL_OUTRO + FOOT + ANALYTICS) + "\n"
+    gone = removed(text)
+    assert [line for line in ANALYTICS if line in gone] == ANALYTICS
+
+
 # --------------------------------------------------------------------- must not change
 KEEP = {
     "two-paragraph note": "The meeting is moved to Thursday at ten.\nPlease bring the budget figures for the "

@@ -45,6 +45,7 @@ looked at one by one.  Every span's reason names the features that fired and the
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
 from itertools import repeat
@@ -58,7 +59,7 @@ from ..registry import register
 from .base import BaseDetector, candidate_blocks, load_patterns
 
 from .._compiled import fast
-from ..lang import east_asian_share
+from ..lang import east_asian_chars, east_asian_share
 
 GOOD, BAD = "good", "bad"
 
@@ -182,6 +183,16 @@ def _data() -> tuple[dict[str, str], tuple[str, ...], frozenset[str], frozenset[
     )
 
 
+@lru_cache(maxsize=1)
+def _code_marks() -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """``(triggers, line ends, line starts)`` of ``cleaner/data/code_lines.txt``: a line
+    of code ends with one of the ends or opens with one of the starts, and holds it, so
+    the triggers (both, as one tuple) find every candidate line."""
+    ps = load_patterns("code_lines")
+    ends, opens = "".join(ps.get("line_end")), tuple(ps.get("line_start"))
+    return tuple(dict.fromkeys([*ends, *opens])), ends, opens
+
+
 #: the languages whose stoplists read Chinese, Japanese, Korean or Thai words
 #: (:meth:`PageFurniture._keep_unread` keeps such blocks in a document in any other)
 _READS_EAST_ASIAN = frozenset({"zh", "ja", "ko", "th"})
@@ -295,6 +306,11 @@ class PageFurniture(BaseDetector):
     seed_min_blocks = 12
     #: documents with fewer blocks are not pages: left alone
     min_blocks = 4
+    #: a run of at least this many lines of code (``cleaner/data/code_lines.txt``), with
+    #: at most ``code_run_gap`` other lines between two of them, is kept whole when any
+    #: of its lines is kept (:meth:`_keep_code_runs`)
+    code_run_lines = 4
+    code_run_gap = 2
     #: in a document read in a language other than Chinese, Japanese, Korean or Thai, a
     #: block of prose length at least this share of whose non-blank characters are in
     #: those scripts is kept (:meth:`_keep_unread`)
@@ -787,6 +803,51 @@ class PageFurniture(BaseDetector):
                 pg.keep[i] = False
                 pg.repeats[i] = j
 
+    def _keep_unreadable(self, doc: Document, pg: "_Page", cjk: bool) -> None:
+        """The blocks the classifier cannot judge line by line are kept: text in a
+        script the page's stoplist cannot read (:meth:`_keep_unread`, for a page not
+        read as Chinese or Japanese) and listings of code (:meth:`_keep_code_runs`).
+        Called once the page is judged and not left alone, so that these blocks never
+        make a page whose every block looks like furniture lose the others."""
+        if not cjk:
+            self._keep_unread(doc, pg)
+        self._keep_code_runs(doc, pg)
+
+    def _keep_code_runs(self, doc: Document, pg: "_Page") -> None:
+        """Keep whole every listing of code that the classifier kept in part.  A block
+        is a line of code when, stripped, it ends with a ``[line_end]`` character or
+        opens with a ``[line_start]`` string (``cleaner/data/code_lines.txt``).  A run is
+        ``code_run_lines`` or more of them with at most ``code_run_gap`` other blocks
+        between two (a signature line, ``#include <stdio.h>``); when any block from its
+        first line of code to its last is kept, all are, except a word-for-word repeat
+        (:meth:`_repeats`).  The classifier reads short lines without stopwords as
+        furniture, so it kept a listing's long lines and dropped its braces and
+        statements: the code came out broken.  A run with no line kept (an analytics
+        snippet in a footer) stays removed.  Only the lines that hold a trigger (the
+        shared scan) are looked at."""
+        triggers, ends, opens = _code_marks()
+        lines = candidate_blocks(doc, triggers)
+        if len(lines) < self.code_run_lines:
+            return
+        text, first, start, end = doc.text, pg.first, pg.start, pg.end
+        code: list[int] = []  # page blocks that are lines of code, in order
+        for i in dict.fromkeys(bisect_right(first, k) - 1 for k in lines):
+            t = text[start[i] : end[i]].strip()
+            if t and (t[-1] in ends or t.startswith(opens)):
+                code.append(i)
+        keep, repeats, gap, least = pg.keep, pg.repeats, self.code_run_gap, self.code_run_lines
+        a = 0
+        while a < len(code):
+            b = a
+            while b + 1 < len(code) and code[b + 1] - code[b] <= gap + 1:
+                b += 1
+            lo, hi = code[a], code[b] + 1
+            if b - a + 1 >= least and keep[lo:hi].any():
+                for k in range(lo, hi):
+                    if k not in repeats:
+                        keep[k] = True
+            a = b + 1
+
     def _keep_unread(self, doc: Document, pg: "_Page") -> None:
         """Keep the blocks that this document's stoplist cannot read: in a document read
         in a language other than Chinese, Japanese, Korean or Thai (whose stoplists
@@ -798,13 +859,12 @@ class PageFurniture(BaseDetector):
         abstract, its longest line, made the page read as English lost most of its
         body.  Precision first: a block the classifier cannot read stays.  Shorter
         blocks are still judged (a language menu: "繁體中文", "日本語"), and so is a block that
-        repeats another word for word (:meth:`_repeats`).  (The document's
-        text is checked first: ASCII text, most pages, holds no such block.)"""
+        repeats another word for word (:meth:`_repeats`)."""
         text = doc.text
-        if text.isascii() or doc.lang in _READS_EAST_ASIAN:
-            return
-        keep, start, end, repeats = pg.keep, pg.start, pg.end, pg.repeats
         least, short = self.unread_script_share, self.cjk_length_low
+        if doc.lang in _READS_EAST_ASIAN or (least > 0 and not east_asian_chars(text)):
+            return  # (a text without one such character has no such block: one compiled pass)
+        keep, start, end, repeats = pg.keep, pg.start, pg.end, pg.repeats
         for i in np.flatnonzero(~keep).tolist():
             a, b = start[i], end[i]
             if b - a >= short and i not in repeats and east_asian_share(text[a:b]) >= least:
@@ -902,7 +962,7 @@ class PageFurniture(BaseDetector):
                 return None
             if not pg.keep.any():
                 return None  # never empty a page: nothing here looks like its content
-            self._keep_unread(doc, pg)  # (after that test: a kept block must not make it pass)
+            self._keep_unreadable(doc, pg, cjk)  # (after that test: a kept block must not make it pass)
             return pg, cjk
         X1 = self._features(doc, pg, stop, cjk)
         hi = self.cjk_length_high if cjk else self.length_high
@@ -937,8 +997,7 @@ class PageFurniture(BaseDetector):
             self._repeats(doc, pg)
         if not pg.keep.any():
             return None  # never empty a page: nothing here looks like its content
-        if not cjk:
-            self._keep_unread(doc, pg)  # (after that test: a kept block must not make it pass)
+        self._keep_unreadable(doc, pg, cjk)  # (after that test: a kept block must not make it pass)
         return pg, cjk
 
     def classify(self, doc: Document) -> list[_Para]:
