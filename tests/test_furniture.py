@@ -308,6 +308,42 @@ def test_a_snippet_with_no_line_kept_stays_removed():
     assert [line for line in ANALYTICS if line in gone] == ANALYTICS
 
 
+SIGNATORIES_LEAD = "The letter was signed by more than a hundred people; the first of them, in alphabetical order, are:"
+SIGNATORIES = [
+    "1. Zahra Abrian, board member of the sustainable tourism society",
+    "2. Hossein Akhani, professor at the University of Tehran",
+    "3. Pedram Astani, environmental activist",
+    "4. Mehdi Ayini, journalist",
+    "5. Asieh Eshaghi, journalist",
+    "6. Meysam Esmaeili, journalist",
+]
+MOST_READ = ["Most read", "1. Mayor unveils budget with record spending", "2. Bridge repairs to close lanes for six weeks",
+             "3. Council backs plan to turn rail yard into housing", "4. New library to open in the spring"]
+
+
+def test_a_numbered_list_that_a_kept_line_announces_is_kept_whole():
+    text = "\n".join(MENU + ARTICLE + [SIGNATORIES_LEAD] + SIGNATORIES + MOST_READ + FOOT) + "\n"
+    # the case is real: without the rule, the short items go one by one
+    unguarded = [text[s.start : s.end] for s in PageFurniture(list_min_items=10**6).detect(Document(text))]
+    assert sum(item in unguarded for item in SIGNATORIES) >= 2
+    gone = removed(text)
+    assert [item for item in SIGNATORIES if item in gone] == []
+    # a sidebar's numbered list under a heading without a colon is judged as before
+    assert [item for item in MOST_READ if item in gone] == MOST_READ
+    out = cleaner.clean(text)
+    assert "\n".join([SIGNATORIES_LEAD] + SIGNATORIES) in out
+    assert cleaner.clean(out) == out
+
+
+def test_a_list_not_numbered_from_one_in_order_is_not_a_list():
+    for items in (SIGNATORIES[1:], [SIGNATORIES[0], SIGNATORIES[2], SIGNATORIES[1], *SIGNATORIES[3:]]):
+        text = "\n".join(MENU + ARTICLE + [SIGNATORIES_LEAD] + items + MOST_READ + FOOT) + "\n"
+        guarded = removed(text)
+        unguarded = [text[s.start : s.end] for s in PageFurniture(list_min_items=10**6).detect(Document(text))]
+        assert any(item in unguarded for item in items)  # (items the rule would have kept)
+        assert guarded == unguarded
+
+
 # --------------------------------------------------------------------- must not change
 KEEP = {
     "two-paragraph note": "The meeting is moved to Thursday at ten.\nPlease bring the budget figures for the "

@@ -183,6 +183,33 @@ def _data() -> tuple[dict[str, str], tuple[str, ...], frozenset[str], frozenset[
     )
 
 
+#: a line that ends with a colon, then (after at most one blank line) a line that opens
+#: with "1." or "1)" and a space: where a numbered list may be announced.  Anchored on
+#: the colon at the line's end and on the item at the next line's start, so that it
+#: is linear (one pass over the text, no nested repeat).
+_LIST_AFTER_COLON = re.compile(r":[ \t]*\n(?:[ \t]*\n)?[ \t]*1[.)][ \t]")
+
+
+def _item_number(text: str, a: int, b: int) -> int:
+    """The number that opens ``text[a:b]`` as a list item, ``1.`` or ``1)`` and a space
+    after at most a few spaces (1 to 999), or 0.
+
+    >>> _item_number("12. Twelve", 0, 10), _item_number(" 3) three", 0, 9), _item_number("1990. A year", 0, 12)
+    (12, 3, 0)
+    >>> _item_number("1.5 litres", 0, 10), _item_number("2.", 0, 2)
+    (0, 0)
+    """
+    i = a
+    while i < b and text[i] in " \t":
+        i += 1
+    j = i
+    while j < b and j - i < 4 and "0" <= text[j] <= "9":
+        j += 1
+    if not 1 <= j - i <= 3 or j + 1 >= b or text[j] not in ".)" or text[j + 1] not in " \t":
+        return 0
+    return int(text[i:j])
+
+
 @lru_cache(maxsize=1)
 def _code_marks() -> tuple[tuple[str, ...], str, tuple[str, ...]]:
     """``(triggers, line ends, line starts)`` of ``cleaner/data/code_lines.txt``: a line
@@ -306,6 +333,9 @@ class PageFurniture(BaseDetector):
     seed_min_blocks = 12
     #: documents with fewer blocks are not pages: left alone
     min_blocks = 4
+    #: a list numbered 1, 2, 3 ... of at least this many items, right below a kept line
+    #: that ends with a colon, is kept whole (:meth:`_keep_numbered_lists`)
+    list_min_items = 3
     #: a run of at least this many lines of code (``cleaner/data/code_lines.txt``), with
     #: at most ``code_run_gap`` other lines between two of them, is kept whole when any
     #: of its lines is kept (:meth:`_keep_code_runs`)
@@ -806,12 +836,42 @@ class PageFurniture(BaseDetector):
     def _keep_unreadable(self, doc: Document, pg: "_Page", cjk: bool) -> None:
         """The blocks the classifier cannot judge line by line are kept: text in a
         script the page's stoplist cannot read (:meth:`_keep_unread`, for a page not
-        read as Chinese or Japanese) and listings of code (:meth:`_keep_code_runs`).
+        read as Chinese or Japanese), listings of code (:meth:`_keep_code_runs`) and
+        numbered lists that a kept line announces (:meth:`_keep_numbered_lists`).
         Called once the page is judged and not left alone, so that these blocks never
         make a page whose every block looks like furniture lose the others."""
         if not cjk:
             self._keep_unread(doc, pg)
         self._keep_code_runs(doc, pg)
+        self._keep_numbered_lists(doc, pg)
+
+    def _keep_numbered_lists(self, doc: Document, pg: "_Page") -> None:
+        """Keep the items of a numbered list that a kept line announces: a block that
+        ends with a colon ("The signatories, in alphabetical order:", "You will
+        need:"), kept, and right below it (a blank line between is allowed) blocks that
+        open with 1, 2, 3 ... in order (``1.`` or ``1)`` and a space), at least
+        ``list_min_items`` of them.  The classifier read such items (a name and a title,
+        a step) as short lines without stopwords and dropped them one by one from the
+        article that announced them.  The colon and the numbering from 1 are the
+        anchors: a sidebar's "Most read" list is announced by a heading the classifier
+        removes, and pagination is not numbered "1." on lines of its own.  Only the
+        places where a colon ends a line and "1." or "1)" opens the next are looked at
+        (one search of the text)."""
+        text = doc.text
+        if ":" not in text:
+            return
+        keep, start, end, repeats, least = pg.keep, pg.start, pg.end, pg.repeats, self.list_min_items
+        for m in _LIST_AFTER_COLON.finditer(text):
+            i = bisect_right(start, m.start()) - 1  # the block of the colon
+            if i < 0 or not keep[i] or text[start[i] : end[i]].rstrip()[-1:] != ":":
+                continue
+            j, want = i + 1, 1
+            while j < len(start) and _item_number(text, start[j], end[j]) == want:
+                j, want = j + 1, want + 1
+            if want - 1 >= least:
+                for k in range(i + 1, j):
+                    if k not in repeats:
+                        keep[k] = True
 
     def _keep_code_runs(self, doc: Document, pg: "_Page") -> None:
         """Keep whole every listing of code that the classifier kept in part.  A block
