@@ -344,6 +344,51 @@ def test_a_list_not_numbered_from_one_in_order_is_not_a_list():
         assert guarded == unguarded
 
 
+TOOLS_LEAD = "Before you start, make sure that you have the following tools at hand:"
+TOOLS = ["• a claw hammer", "• two flat screwdrivers", "• a spirit level", "• wood glue", "• sandpaper"]
+RELATED = ["Related posts:", "• Mayor unveils budget with record spending",
+           "• Bridge repairs to close lanes for six weeks", "• New library to open in the spring"]
+
+
+def test_a_bulleted_list_that_a_kept_line_announces_is_kept_whole():
+    text = "\n".join(MENU + ARTICLE + [TOOLS_LEAD] + TOOLS + RELATED + FOOT) + "\n"
+    unguarded = [text[s.start : s.end] for s in PageFurniture(list_min_items=10**6).detect(Document(text))]
+    assert sum(item in unguarded for item in TOOLS) >= 2
+    gone = removed(text)
+    assert [item for item in TOOLS if item in gone] == []
+    # a list under a heading the classifier removes is judged as before
+    assert [item for item in RELATED if item in gone] == RELATED
+    assert "\n".join([TOOLS_LEAD] + TOOLS) in cleaner.clean(text)
+
+
+@pytest.mark.parametrize("lead, items, kept", [
+    (TOOLS_LEAD, TOOLS, True),
+    ("Related posts:", TOOLS, False),  # too few words to announce anything
+    (TOOLS_LEAD.rstrip(":") + ".", TOOLS, False),  # no colon
+    (TOOLS_LEAD, TOOLS[:2], False),  # too few items
+    (TOOLS_LEAD, [TOOLS[0], "- two flat screwdrivers", *TOOLS[2:]], False),  # not one bullet: two lists of 1 and 3
+    (TOOLS_LEAD, [f"{k}. {t[2:]}" for k, t in enumerate(TOOLS, 1)], True),
+    (TOOLS_LEAD, [f"{k}) {t[2:]}" for k, t in enumerate(TOOLS, 2)], False),  # not from 1
+])
+def test_what_announces_a_list(lead, items, kept):
+    import numpy as np
+
+    from cleaner.detectors.furniture import _Page
+
+    lines = [ARTICLE[0], lead, *items, "About us"]
+    text = "\n".join(lines) + "\n"
+    starts = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    pg = _Page(list(range(len(lines))), list(range(len(lines))))
+    pg.start, pg.end = starts, [a + len(line) for a, line in zip(starts, lines)]
+    pg.keep = np.array([True, True] + [False] * (len(items) + 1))
+    DET._keep_announced_lists(Document(text), pg)
+    assert pg.keep.tolist() == [True, True] + [kept] * len(items) + [False]
+
+
 # --------------------------------------------------------------------- must not change
 KEEP = {
     "two-paragraph note": "The meeting is moved to Thursday at ten.\nPlease bring the budget figures for the "

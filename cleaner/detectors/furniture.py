@@ -183,11 +183,30 @@ def _data() -> tuple[dict[str, str], tuple[str, ...], frozenset[str], frozenset[
     )
 
 
+#: the bullets that open a list item (then a space): the round, square and small
+#: bullets, the asterisk and the hyphen of plain-text lists
+_BULLETS = "\u2022\u25cf\u25aa\u25e6\u2023\u2219\u00b7*-"
+
 #: a line that ends with a colon, then (after at most one blank line) a line that opens
-#: with "1." or "1)" and a space: where a numbered list may be announced.  Anchored on
-#: the colon at the line's end and on the item at the next line's start, so that it
+#: with "1." or "1)" or a bullet, and a space: where a list may be announced.  Anchored
+#: on the colon at the line's end and on the item at the next line's start, so that it
 #: is linear (one pass over the text, no nested repeat).
-_LIST_AFTER_COLON = re.compile(r":[ \t]*\n(?:[ \t]*\n)?[ \t]*1[.)][ \t]")
+_LIST_AFTER_COLON = re.compile(r":[ \t]*\n(?:[ \t]*\n)?[ \t]*(?:1[.)]|[" + re.escape(_BULLETS) + r"])[ \t]")
+
+
+def _item_bullet(text: str, a: int, b: int) -> str:
+    """The bullet that opens ``text[a:b]`` as a list item (one of ``_BULLETS``, after at
+    most a few spaces, then a space), or "".
+
+    >>> _item_bullet("\u2022 Salt", 0, 6), _item_bullet("  - two eggs", 0, 12), _item_bullet("-5 degrees", 0, 10)
+    ('\u2022', '-', '')
+    """
+    i = a
+    while i < b and text[i] in " \t":
+        i += 1
+    if i + 1 < b and text[i] in _BULLETS and text[i + 1] in " \t":
+        return text[i]
+    return ""
 
 
 def _item_number(text: str, a: int, b: int) -> int:
@@ -333,9 +352,11 @@ class PageFurniture(BaseDetector):
     seed_min_blocks = 12
     #: documents with fewer blocks are not pages: left alone
     min_blocks = 4
-    #: a list numbered 1, 2, 3 ... of at least this many items, right below a kept line
-    #: that ends with a colon, is kept whole (:meth:`_keep_numbered_lists`)
+    #: a list (numbered 1, 2, 3 ... or with one bullet) of at least this many items, right
+    #: below a kept line of at least ``list_lead_words`` words that ends with a colon, is
+    #: kept whole (:meth:`_keep_announced_lists`)
     list_min_items = 3
+    list_lead_words = 4
     #: a run of at least this many lines of code (``cleaner/data/code_lines.txt``), with
     #: at most ``code_run_gap`` other lines between two of them, is kept whole when any
     #: of its lines is kept (:meth:`_keep_code_runs`)
@@ -837,38 +858,52 @@ class PageFurniture(BaseDetector):
         """The blocks the classifier cannot judge line by line are kept: text in a
         script the page's stoplist cannot read (:meth:`_keep_unread`, for a page not
         read as Chinese or Japanese), listings of code (:meth:`_keep_code_runs`) and
-        numbered lists that a kept line announces (:meth:`_keep_numbered_lists`).
+        lists that a kept line announces (:meth:`_keep_announced_lists`).
         Called once the page is judged and not left alone, so that these blocks never
         make a page whose every block looks like furniture lose the others."""
         if not cjk:
             self._keep_unread(doc, pg)
         self._keep_code_runs(doc, pg)
-        self._keep_numbered_lists(doc, pg)
+        self._keep_announced_lists(doc, pg)
 
-    def _keep_numbered_lists(self, doc: Document, pg: "_Page") -> None:
-        """Keep the items of a numbered list that a kept line announces: a block that
-        ends with a colon ("The signatories, in alphabetical order:", "You will
-        need:"), kept, and right below it (a blank line between is allowed) blocks that
-        open with 1, 2, 3 ... in order (``1.`` or ``1)`` and a space), at least
-        ``list_min_items`` of them.  The classifier read such items (a name and a title,
-        a step) as short lines without stopwords and dropped them one by one from the
-        article that announced them.  The colon and the numbering from 1 are the
-        anchors: a sidebar's "Most read" list is announced by a heading the classifier
-        removes, and pagination is not numbered "1." on lines of its own.  Only the
-        places where a colon ends a line and "1." or "1)" opens the next are looked at
-        (one search of the text)."""
+    def _keep_announced_lists(self, doc: Document, pg: "_Page") -> None:
+        """Keep the items of a list that a kept line announces.  The announcement is a
+        block that ends with a colon and holds at least ``list_lead_words`` words ("The
+        signatories, in alphabetical order:", "The current connector does at least:"),
+        kept.  Right below it (a blank line between is allowed) come at least
+        ``list_min_items`` blocks that open with 1, 2, 3 ... in order (``1.`` or ``1)``
+        and a space), or that all open with the same bullet (``_BULLETS`` and a space).
+        The classifier read such items (a name and a title, a step, a feature) as short
+        lines without stopwords, and dropped some of them from the article that
+        announced them.
+        The anchors: the colon, the lead's words, and the numbering from 1 or the one
+        bullet.  A sidebar's list sits under a heading the classifier removes, or under
+        a short one ("Related posts:", two words), and a list numbered out of order is
+        judged line by line as before.  Only the places where a colon ends a line and
+        an item opens the next are looked at (one search of the text)."""
         text = doc.text
         if ":" not in text:
             return
-        keep, start, end, repeats, least = pg.keep, pg.start, pg.end, pg.repeats, self.list_min_items
+        keep, start, end, repeats = pg.keep, pg.start, pg.end, pg.repeats
+        least, words = self.list_min_items, self.list_lead_words
+        n = len(start)
         for m in _LIST_AFTER_COLON.finditer(text):
             i = bisect_right(start, m.start()) - 1  # the block of the colon
-            if i < 0 or not keep[i] or text[start[i] : end[i]].rstrip()[-1:] != ":":
+            if i < 0 or not keep[i]:
                 continue
-            j, want = i + 1, 1
-            while j < len(start) and _item_number(text, start[j], end[j]) == want:
-                j, want = j + 1, want + 1
-            if want - 1 >= least:
+            lead = text[start[i] : end[i]].rstrip()
+            if lead[-1:] != ":" or len(lead.split()) < words:
+                continue
+            j = i + 1
+            bullet = _item_bullet(text, start[j], end[j]) if j < n else ""
+            if bullet:
+                while j < n and _item_bullet(text, start[j], end[j]) == bullet:
+                    j += 1
+            else:
+                want = 1
+                while j < n and _item_number(text, start[j], end[j]) == want:
+                    j, want = j + 1, want + 1
+            if j - i - 1 >= least:
                 for k in range(i + 1, j):
                     if k not in repeats:
                         keep[k] = True
