@@ -927,6 +927,8 @@ class PageFurniture(BaseDetector):
         text, first, start, end = doc.text, pg.first, pg.start, pg.end
         code: list[int] = []  # page blocks that are lines of code, in order
         for i in dict.fromkeys(bisect_right(first, k) - 1 for k in lines):
+            if i < 0:
+                continue  # (a line before the first block: none of the page's)
             t = text[start[i] : end[i]].strip()
             if t and (t[-1] in ends or t.startswith(opens)):
                 code.append(i)
