@@ -34,6 +34,11 @@ def removed(text: str, **meta) -> list[str]:
     return [text[s.start : s.end] for s in spans(text, **meta)]
 
 
+def removed_by(text: str, **params) -> list[str]:
+    """What a page_furniture with other ``params`` removes from ``text``."""
+    return [text[s.start : s.end] for s in PageFurniture(**params).detect(Document(text))]
+
+
 def test_menus_and_footer_go_article_title_and_byline_stay():
     title = ["Council backs plan to turn rail yard into housing", "By Maria Lopez", "March 14, 2024"]
     text = "\n".join(MENU + title + ARTICLE + FOOT) + "\n"
@@ -206,7 +211,7 @@ def test_east_asian_paragraphs_of_a_page_read_as_english_stay():
     assert Document(text).lang == "en"
     # the case is real: without the guard (no block is ever share 2.0), the classifier
     # takes most of the Chinese paragraphs for furniture
-    unguarded = [text[s.start : s.end] for s in PageFurniture(unread_script_share=2.0).detect(Document(text))]
+    unguarded = removed_by(text, unread_script_share=2.0)
     assert sum(p in unguarded for p in PAPER_PARAS) >= 3
     gone = removed(text)
     assert not [p for p in PAPER_PARAS if p in gone]
@@ -291,7 +296,7 @@ ANALYTICS = ["var _gaq = _gaq || [];", "_gaq.push(['_setAccount', 'UA-1234567-1'
 def test_a_listing_kept_in_part_is_kept_whole():
     text = "\n".join(MENU + TUTORIAL_INTRO + LISTING + TUTORIAL_OUTRO + FOOT) + "\n"
     # the case is real: without code runs, the braces and statements go one by one
-    unguarded = [text[s.start : s.end] for s in PageFurniture(code_run_lines=10**6).detect(Document(text))]
+    unguarded = removed_by(text, code_run_lines=10**6)
     assert sum(line in unguarded for line in LISTING) >= 5
     gone = removed(text)
     assert [line for line in LISTING if line in gone] == []
@@ -321,25 +326,11 @@ MOST_READ = ["Most read", "1. Mayor unveils budget with record spending", "2. Br
              "3. Council backs plan to turn rail yard into housing", "4. New library to open in the spring"]
 
 
-def test_a_numbered_list_that_a_kept_line_announces_is_kept_whole():
-    text = "\n".join(MENU + ARTICLE + [SIGNATORIES_LEAD] + SIGNATORIES + MOST_READ + FOOT) + "\n"
-    # the case is real: without the rule, the short items go one by one
-    unguarded = [text[s.start : s.end] for s in PageFurniture(list_min_items=10**6).detect(Document(text))]
-    assert sum(item in unguarded for item in SIGNATORIES) >= 2
-    gone = removed(text)
-    assert [item for item in SIGNATORIES if item in gone] == []
-    # a sidebar's numbered list under a heading without a colon is judged as before
-    assert [item for item in MOST_READ if item in gone] == MOST_READ
-    out = cleaner.clean(text)
-    assert "\n".join([SIGNATORIES_LEAD] + SIGNATORIES) in out
-    assert cleaner.clean(out) == out
-
-
 def test_a_list_not_numbered_from_one_in_order_is_not_a_list():
     for items in (SIGNATORIES[1:], [SIGNATORIES[0], SIGNATORIES[2], SIGNATORIES[1], *SIGNATORIES[3:]]):
         text = "\n".join(MENU + ARTICLE + [SIGNATORIES_LEAD] + items + MOST_READ + FOOT) + "\n"
         guarded = removed(text)
-        unguarded = [text[s.start : s.end] for s in PageFurniture(list_min_items=10**6).detect(Document(text))]
+        unguarded = removed_by(text, list_min_items=10**6)
         assert any(item in unguarded for item in items)  # (items the rule would have kept)
         assert guarded == unguarded
 
@@ -350,15 +341,21 @@ RELATED = ["Related posts:", "• Mayor unveils budget with record spending",
            "• Bridge repairs to close lanes for six weeks", "• New library to open in the spring"]
 
 
-def test_a_bulleted_list_that_a_kept_line_announces_is_kept_whole():
-    text = "\n".join(MENU + ARTICLE + [TOOLS_LEAD] + TOOLS + RELATED + FOOT) + "\n"
-    unguarded = [text[s.start : s.end] for s in PageFurniture(list_min_items=10**6).detect(Document(text))]
-    assert sum(item in unguarded for item in TOOLS) >= 2
+@pytest.mark.parametrize("lead, items, other", [
+    (SIGNATORIES_LEAD, SIGNATORIES, MOST_READ),  # numbered 1, 2, 3 ...; a sidebar's "Most read" below
+    (TOOLS_LEAD, TOOLS, RELATED),  # one bullet; "Related posts" below
+])
+def test_a_list_that_a_kept_line_announces_is_kept_whole(lead, items, other):
+    text = "\n".join(MENU + ARTICLE + [lead] + items + other + FOOT) + "\n"
+    # the case is real: without the rule, the short items go one by one
+    assert sum(item in removed_by(text, list_min_items=10**6) for item in items) >= 2
     gone = removed(text)
-    assert [item for item in TOOLS if item in gone] == []
+    assert [item for item in items if item in gone] == []
     # a list under a heading the classifier removes is judged as before
-    assert [item for item in RELATED if item in gone] == RELATED
-    assert "\n".join([TOOLS_LEAD] + TOOLS) in cleaner.clean(text)
+    assert [item for item in other if item in gone] == other
+    out = cleaner.clean(text)
+    assert "\n".join([lead] + items) in out
+    assert cleaner.clean(out) == out
 
 
 @pytest.mark.parametrize("lead, items, kept", [
