@@ -854,13 +854,12 @@ class PageFurniture(BaseDetector):
                 pg.keep[i] = False
                 pg.repeats[i] = j
 
-    def _keep_unreadable(self, doc: Document, pg: "_Page", cjk: bool) -> None:
-        """The blocks the classifier cannot judge line by line are kept: text in a
-        script the page's stoplist cannot read (:meth:`_keep_unread`, for a page not
-        read as Chinese or Japanese), listings of code (:meth:`_keep_code_runs`) and
-        lists that a kept line announces (:meth:`_keep_announced_lists`).
-        Called once the page is judged and not left alone, so that these blocks never
-        make a page whose every block looks like furniture lose the others."""
+    def _keep_whole(self, doc: Document, pg: "_Page", cjk: bool) -> None:
+        """Keep the blocks the classifier cannot judge line by line: text in a script
+        the page's stoplist cannot read (:meth:`_keep_unread`, for a page not read as
+        Chinese or Japanese), listings of code (:meth:`_keep_code_runs`) and lists that
+        a kept line announces (:meth:`_keep_announced_lists`).  Called by
+        :meth:`_settle` once the page is judged and not left alone."""
         if not cjk:
             self._keep_unread(doc, pg)
         self._keep_code_runs(doc, pg)
@@ -1057,10 +1056,7 @@ class PageFurniture(BaseDetector):
             # features, seed rule, scores and decision in one compiled call (page_pass)
             if self._pass_compiled(f, doc, pg, decide=True)[1] != 3:
                 return None
-            if not pg.keep.any():
-                return None  # never empty a page: nothing here looks like its content
-            self._keep_unreadable(doc, pg, cjk)  # (after that test: a kept block must not make it pass)
-            return pg, cjk
+            return self._settle(doc, pg, cjk)
         X1 = self._features(doc, pg, stop, cjk)
         hi = self.cjk_length_high if cjk else self.length_high
         if len(first) < self.seed_min_blocks and not bool(((pg.chars >= hi) & (pg.density >= 0.2)).any()):
@@ -1092,9 +1088,17 @@ class PageFurniture(BaseDetector):
             self._decide(pg)
             self._fill(pg)
             self._repeats(doc, pg)
+        return self._settle(doc, pg, cjk)
+
+    def _settle(self, doc: Document, pg: "_Page", cjk: bool) -> "tuple[_Page, bool] | None":
+        """The end of :meth:`_analyse` on both paths: a page whose every block reads as
+        furniture is left alone (never empty a page: nothing here looks like its
+        content); otherwise the blocks that must not be judged one by one are kept
+        (:meth:`_keep_whole`).  In that order: a block those rules keep must not let
+        the other blocks of an all-furniture page go."""
         if not pg.keep.any():
-            return None  # never empty a page: nothing here looks like its content
-        self._keep_unreadable(doc, pg, cjk)  # (after that test: a kept block must not make it pass)
+            return None
+        self._keep_whole(doc, pg, cjk)
         return pg, cjk
 
     def classify(self, doc: Document) -> list[_Para]:
